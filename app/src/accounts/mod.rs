@@ -1,0 +1,46 @@
+//! Accounts: sign up, sign in, sign out, the current user and the page guards.
+
+pub mod api;
+pub mod guard;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod server;
+pub mod validate;
+
+use serde::{Deserialize, Serialize};
+
+/// The signed-in user as the browser may see it: no password hash, nothing secret.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserView {
+    /// Database id.
+    pub id: i64,
+    /// Sign-in email address.
+    pub email: String,
+    /// Given name; may be empty.
+    pub first_name: String,
+    /// Family name; may be empty.
+    pub last_name: String,
+    /// Picture URL, if the user has one.
+    pub avatar_url: Option<String>,
+    /// Whether the user may use the admin area.
+    pub is_admin: bool,
+}
+
+impl UserView {
+    /// The name to greet the user with: the full name, or the email when no name is set.
+    pub fn display_name(&self) -> String {
+        let full = format!("{} {}", self.first_name, self.last_name);
+        let full = full.trim();
+        if full.is_empty() { self.email.clone() } else { full.to_owned() }
+    }
+
+    /// One or two letters for an avatar placeholder.
+    pub fn initials(&self) -> String {
+        self.display_name()
+            .split_whitespace()
+            .take(2)
+            .filter_map(|w| w.chars().next())
+            .flat_map(char::to_uppercase)
+            .collect()
+    }
+}

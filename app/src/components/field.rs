@@ -1,0 +1,68 @@
+use leptos::prelude::*;
+
+use crate::error::AppError;
+
+/// A labelled input. When the form's last error names this field, the message is shown under
+/// it and the input is marked invalid.
+#[component]
+pub fn TextField(
+    /// Visible label text.
+    label: &'static str,
+    /// The form field name (and the error's `field`).
+    name: &'static str,
+    /// The input type: `text`, `email`, `password`, `url`…
+    #[prop(default = "text")]
+    kind: &'static str,
+    /// The browser's autocomplete hint.
+    #[prop(default = "off")]
+    autocomplete: &'static str,
+    /// Whether the field must be filled in.
+    #[prop(default = false)]
+    required: bool,
+    /// A line of help under the field.
+    #[prop(optional)]
+    hint: Option<&'static str>,
+    /// Initial value.
+    #[prop(optional, into)]
+    value: Option<Signal<String>>,
+    /// The form's last error, if any.
+    #[prop(into)]
+    error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    let id = format!("field-{name}");
+    let hint_id = format!("{id}-hint");
+    let error_id = format!("{id}-error");
+    let message = move || {
+        error.get().filter(|e| e.field() == Some(name)).map(|e| e.to_string())
+    };
+    let described_by = {
+        let (hint_id, error_id) = (hint_id.clone(), error_id.clone());
+        move || {
+            let mut ids = Vec::new();
+            if hint.is_some() {
+                ids.push(hint_id.clone());
+            }
+            if message().is_some() {
+                ids.push(error_id.clone());
+            }
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
+    view! {
+        <div class="field">
+            <label for=id.clone()>{label}</label>
+            <input
+                id=id
+                name=name
+                type=kind
+                autocomplete=autocomplete
+                required=required
+                value=move || value.map(|v| v.get())
+                aria-invalid=move || message().is_some().then_some("true")
+                aria-describedby=described_by
+            />
+            {hint.map(|h| view! { <p class="hint" id=hint_id>{h}</p> })}
+            {move || message().map(|m| view! { <p class="field-error" id=error_id.clone()>{m}</p> })}
+        </div>
+    }
+}

@@ -1,0 +1,9 @@
+//! Small building blocks shared by every page.
+
+mod alert;
+mod field;
+mod status_pages;
+
+pub use alert::{ErrorAlert, Flash};
+pub use field::TextField;
+pub use status_pages::{Forbidden, NotFound};

@@ -1,0 +1,43 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+
+/// Sets the HTTP status of the page being rendered on the server; nothing in the browser.
+fn set_status(_code: u16) {
+    #[cfg(feature = "ssr")]
+    if let (Some(options), Ok(code)) =
+        (use_context::<leptos_axum::ResponseOptions>(), axum::http::StatusCode::from_u16(_code))
+    {
+        options.set_status(code);
+    }
+}
+
+/// The page for an address that leads nowhere (HTTP 404).
+#[component]
+pub fn NotFound() -> impl IntoView {
+    set_status(404);
+    view! {
+        <Title text="Page not found · Orga Connect"/>
+        <section class="status-page">
+            <p class="status-code">"404"</p>
+            <h1>"Page not found"</h1>
+            <p>"There is nothing at this address. It may have moved, or the link may be mistyped."</p>
+            <A href="/" attr:class="btn btn-primary">"Go to the home page"</A>
+        </section>
+    }
+}
+
+/// The page for a signed-in user who may not see what they asked for (HTTP 403).
+#[component]
+pub fn Forbidden() -> impl IntoView {
+    set_status(403);
+    view! {
+        <Title text="Access denied · Orga Connect"/>
+        <section class="status-page">
+            <p class="status-code">"403"</p>
+            <h1>"Access denied"</h1>
+            <p>"This area is for administrators. Ask an administrator of your Orga server if you need access."</p>
+            <A href="/settings/profile" attr:class="btn btn-primary">"Back to your settings"</A>
+        </section>
+    }
+}

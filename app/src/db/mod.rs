@@ -1,0 +1,3 @@
+//! Database entities (server only).
+
+pub mod entities;

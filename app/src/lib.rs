@@ -1,0 +1,81 @@
+//! Orga Connect: the Leptos application shared by the server (SSR) and the browser (hydrate).
+
+pub mod accounts;
+pub mod admin;
+pub mod components;
+pub mod connections;
+pub mod error;
+mod home;
+mod layout;
+pub mod settings;
+
+#[cfg(feature = "ssr")]
+pub mod db;
+#[cfg(feature = "ssr")]
+pub mod state;
+
+use leptos::prelude::*;
+use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
+use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
+use leptos_router::path;
+
+use crate::accounts::guard::AuthContext;
+use crate::accounts::pages::{SignInPage, SignUpPage};
+use crate::admin::{AdminLayout, SocialAppsPage};
+use crate::components::NotFound;
+use crate::connections::ApplicationsPage;
+use crate::settings::{ProfilePage, SettingsLayout};
+
+/// The HTML document around the app, rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="color-scheme" content="light"/>
+                <link rel="icon" href="data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 32 32'%3E%3Crect width='32' height='32' rx='8' fill='%234f46e5'/%3E%3Ctext x='16' y='22' font-size='16' text-anchor='middle' fill='white' font-family='sans-serif'%3EO%3C/text%3E%3C/svg%3E"/>
+                <HashedStylesheet options=options.clone() id="leptos"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// The application: header, routes, pages.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    AuthContext::provide();
+    view! {
+        <Title text="Orga Connect"/>
+        <Router>
+            <layout::Header/>
+            <main class="main" id="main">
+                <Routes fallback=|| view! { <NotFound/> }>
+                    <Route path=path!("") view=home::HomePage/>
+                    <Route path=path!("signin") view=SignInPage/>
+                    <Route path=path!("signup") view=SignUpPage/>
+                    <ParentRoute path=path!("settings") view=SettingsLayout>
+                        <Route path=path!("") view=|| view! { <Redirect path="/settings/profile"/> }/>
+                        <Route path=path!("profile") view=ProfilePage/>
+                        <Route path=path!("applications") view=ApplicationsPage/>
+                    </ParentRoute>
+                    <ParentRoute path=path!("admin") view=AdminLayout>
+                        <Route path=path!("") view=|| view! { <Redirect path="/admin/social-apps"/> }/>
+                        <Route path=path!("social-apps") view=SocialAppsPage/>
+                    </ParentRoute>
+                </Routes>
+            </main>
+            <footer class="footer">
+                <p>"Orga Connect · connect your social accounts to your event profile"</p>
+            </footer>
+        </Router>
+    }
+}

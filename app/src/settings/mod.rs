@@ -1,0 +1,7 @@
+//! The settings area: a layout with navigation, the Profile page.
+
+mod layout;
+mod profile;
+
+pub use layout::SettingsLayout;
+pub use profile::ProfilePage;

@@ -1,0 +1,51 @@
+//! Server state handed to every route and server function (server only).
+
+use std::sync::Arc;
+
+use axum::extract::FromRef;
+use leptos::config::LeptosOptions;
+use leptos::prelude::use_context;
+use sea_orm::DatabaseConnection;
+use url::Url;
+
+use crate::error::AppError;
+
+/// Settings that shape what the app does, read once from the environment by the server.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// The externally visible base URL; every absolute link and redirect URI is built from it.
+    pub public_url: Url,
+}
+
+impl Settings {
+    /// Whether cookies must carry `Secure` (the app is reached over https).
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url.scheme() == "https"
+    }
+
+    /// The origin (`scheme://host[:port]`) browsers send in `Origin` for this app.
+    pub fn public_origin(&self) -> String {
+        self.public_url.origin().ascii_serialization()
+    }
+}
+
+/// Everything a request handler may need; cheap to clone.
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    /// The one connection pool of the process.
+    pub db: DatabaseConnection,
+    /// Settings from the environment.
+    pub settings: Arc<Settings>,
+    /// Leptos's own options (site root, output name, address).
+    pub leptos_options: LeptosOptions,
+}
+
+impl AppState {
+    /// The state, from a server function or component rendered on the server.
+    pub fn current() -> Result<Self, AppError> {
+        use_context::<Self>().ok_or_else(|| {
+            tracing::error!("AppState missing from the reactive context");
+            AppError::Internal
+        })
+    }
+}

@@ -1,0 +1,109 @@
+//! Configuration from the environment, with defaults that run the app locally.
+
+use std::net::SocketAddr;
+
+use url::Url;
+
+/// Why the configuration could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// A variable is set to something unusable.
+    #[error("{name} is invalid: {reason}")]
+    Invalid {
+        /// The environment variable.
+        name: &'static str,
+        /// What is wrong with it.
+        reason: String,
+    },
+}
+
+/// Where the embedded database lives when `DATABASE_URL` is not set.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/orga-connect.db?mode=rwc";
+/// Where the app listens when neither `BIND_ADDR` nor `LEPTOS_SITE_ADDR` is set.
+pub const DEFAULT_BIND_ADDR: &str = "127.0.0.1:3000";
+
+/// Everything the server reads from its environment.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// `DATABASE_URL`: `sqlite://…` or `postgres://…`.
+    pub database_url: String,
+    /// `PUBLIC_URL`: the externally visible base URL, without a trailing slash.
+    pub public_url: Url,
+    /// `BIND_ADDR` (or cargo-leptos's `LEPTOS_SITE_ADDR`): the socket to listen on.
+    pub bind_addr: SocketAddr,
+    /// `RUST_LOG`: the tracing filter.
+    pub log_filter: String,
+}
+
+impl Config {
+    /// Reads the configuration from the process environment.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok().filter(|v| !v.trim().is_empty()))
+    }
+
+    /// Reads the configuration through `lookup` (the environment, or a map in tests).
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let bind_raw = lookup("BIND_ADDR")
+            .or_else(|| lookup("LEPTOS_SITE_ADDR"))
+            .unwrap_or_else(|| DEFAULT_BIND_ADDR.to_owned());
+        let bind_addr: SocketAddr = bind_raw.parse().map_err(|e| ConfigError::Invalid {
+            name: "BIND_ADDR",
+            reason: format!("{bind_raw:?} is not an address like 127.0.0.1:3000 ({e})"),
+        })?;
+        let public_raw = lookup("PUBLIC_URL").unwrap_or_else(|| format!("http://{bind_addr}"));
+        Ok(Self {
+            database_url: lookup("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned()),
+            public_url: parse_public_url(&public_raw)?,
+            bind_addr,
+            log_filter: lookup("RUST_LOG").unwrap_or_else(|| "info,sqlx=warn,sea_orm=warn".to_owned()),
+        })
+    }
+}
+
+/// Checks `PUBLIC_URL`: http(s), a host, no query or fragment; drops a trailing slash.
+pub fn parse_public_url(raw: &str) -> Result<Url, ConfigError> {
+    let invalid = |reason: String| ConfigError::Invalid { name: "PUBLIC_URL", reason };
+    let url = Url::parse(raw.trim_end_matches('/')).map_err(|e| invalid(format!("{raw:?}: {e}")))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
+        return Err(invalid(format!("{raw:?} must be an http:// or https:// URL with a host")));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(invalid(format!("{raw:?} must not have a query or fragment")));
+    }
+    Ok(url)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let vars: Vec<(String, String)> = vars.iter().map(|(k, v)| ((*k).into(), (*v).into())).collect();
+        Config::from_lookup(|name| vars.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()))
+    }
+
+    #[test]
+    fn defaults_run_locally_on_sqlite() -> Result<(), ConfigError> {
+        let c = config(&[])?;
+        assert_eq!(c.database_url, DEFAULT_DATABASE_URL);
+        assert_eq!(c.bind_addr.to_string(), DEFAULT_BIND_ADDR);
+        assert_eq!(c.public_url.as_str(), "http://127.0.0.1:3000/");
+        Ok(())
+    }
+
+    #[test]
+    fn bad_values_are_named() {
+        let err = config(&[("PUBLIC_URL", "ftp://x")]).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(err.starts_with("PUBLIC_URL is invalid"), "{err}");
+        let err = config(&[("BIND_ADDR", "nope")]).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(err.starts_with("BIND_ADDR is invalid"), "{err}");
+        assert!(config(&[("PUBLIC_URL", "https://orga.example/?x=1")]).is_err());
+    }
+
+    #[test]
+    fn public_url_keeps_a_path_prefix() -> Result<(), ConfigError> {
+        let c = config(&[("PUBLIC_URL", "https://orga.example/connect/")])?;
+        assert_eq!(c.public_url.as_str(), "https://orga.example/connect");
+        Ok(())
+    }
+}

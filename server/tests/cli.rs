@@ -1,0 +1,66 @@
+//! The server binary's admin commands, run as an operator would.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use common::TestApp;
+use sea_orm::{ConnectionTrait, Statement};
+
+db_tests!(create_admin_reads_the_password_from_stdin, promote_makes_a_user_admin, create_admin_refuses_bad_input);
+
+fn run_cli(app: &TestApp, args: &[&str], stdin: &str) -> std::process::Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_server"))
+        .args(args)
+        .env("DATABASE_URL", &app.database_url)
+        .env("RUST_LOG", "warn")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+async fn role_of(app: &TestApp, email: &str) -> Option<String> {
+    let backend = app.db.get_database_backend();
+    let sql = format!("SELECT role FROM users WHERE email = '{email}'");
+    let row = app.db.query_one(Statement::from_string(backend, sql)).await.unwrap()?;
+    row.try_get("", "role").ok()
+}
+
+async fn create_admin_reads_the_password_from_stdin(app: TestApp) {
+    let out = run_cli(&app, &["create-admin", "--email", "Root@Example.com", "--name", "Rita Root"], "s3cret-password\n");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(role_of(&app, "root@example.com").await.as_deref(), Some("admin"));
+    let client = app.client();
+    let res = app.call(&client, "sign_in", &[("email", "root@example.com"), ("password", "s3cret-password")]).await;
+    assert_eq!(res.status(), reqwest::StatusCode::OK);
+    assert_eq!(app.get(&client, "/admin/social-apps").await.status(), reqwest::StatusCode::OK);
+}
+
+async fn promote_makes_a_user_admin(app: TestApp) {
+    app.signed_up("Grace Hopper", "grace@example.com").await;
+    assert_eq!(role_of(&app, "grace@example.com").await.as_deref(), Some("user"));
+    let out = run_cli(&app, &["promote", "--email", "grace@example.com"], "");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(role_of(&app, "grace@example.com").await.as_deref(), Some("admin"));
+    let out = run_cli(&app, &["promote", "--email", "nobody@example.com"], "");
+    assert!(!out.status.success());
+}
+
+async fn create_admin_refuses_bad_input(app: TestApp) {
+    let short = run_cli(&app, &["create-admin", "--email", "root@example.com", "--name", "Rita"], "short\n");
+    assert!(!short.status.success());
+    assert!(String::from_utf8_lossy(&short.stderr).contains("at least 8 characters"));
+    let bad_email = run_cli(&app, &["create-admin", "--email", "root", "--name", "Rita"], "long enough\n");
+    assert!(!bad_email.status.success());
+    assert_eq!(app.count("users").await, 0);
+    app.signed_up("Grace Hopper", "grace@example.com").await;
+    let taken = run_cli(&app, &["create-admin", "--email", "grace@example.com", "--name", "Grace"], "long enough\n");
+    assert!(!taken.status.success());
+    assert!(String::from_utf8_lossy(&taken.stderr).contains("already exists"));
+}

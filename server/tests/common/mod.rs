@@ -1,0 +1,226 @@
+//! The test harness: the production router on 127.0.0.1:0 over a fresh database (a SQLite file,
+//! or a new PostgreSQL database when `TEST_DATABASE_URL` is set), driven over real HTTP.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::PathBuf;
+
+use reqwest::header::{HeaderMap, LOCATION};
+use reqwest::redirect::Policy;
+use reqwest::{Client, Response, StatusCode};
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection, Statement};
+use tokio::sync::oneshot;
+
+use app::error::AppError;
+use server::config::Config;
+
+/// Runs each named `async fn name(app: TestApp)` once on SQLite and once on PostgreSQL (the
+/// PostgreSQL run needs `TEST_DATABASE_URL`; `.ci/run` sets it).
+#[macro_export]
+macro_rules! db_tests {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() { super::$name($crate::common::TestApp::sqlite().await).await }
+            )*
+        }
+        mod postgres {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() {
+                match $crate::common::TestApp::postgres().await {
+                    Some(app) => super::$name(app).await,
+                    None => eprintln!("TEST_DATABASE_URL is not set: PostgreSQL run skipped"),
+                }
+            }
+            )*
+        }
+    };
+}
+
+/// Removes the test's database when the test ends, even when it fails.
+enum DbGuard {
+    Sqlite(PathBuf),
+    Postgres { admin_url: String, name: String },
+}
+
+impl Drop for DbGuard {
+    fn drop(&mut self) {
+        match self {
+            Self::Sqlite(dir) => {
+                let _ = std::fs::remove_dir_all(dir);
+            }
+            Self::Postgres { admin_url, name } => {
+                let (admin_url, name) = (admin_url.clone(), name.clone());
+                // Drop runs inside the test's runtime: use a thread with its own.
+                let _ = std::thread::spawn(move || {
+                    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+                    rt.block_on(async {
+                        if let Ok(db) = Database::connect(&admin_url).await {
+                            let sql = format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
+                            let _ = db.execute(Statement::from_string(db.get_database_backend(), sql)).await;
+                            let _ = db.close().await;
+                        }
+                    });
+                })
+                .join();
+            }
+        }
+    }
+}
+
+/// A running app and what a test needs to talk to it.
+pub struct TestApp {
+    /// `http://127.0.0.1:{port}`, also the app's `PUBLIC_URL`.
+    pub base: String,
+    /// The app's database, for checking what was (not) written.
+    pub db: DatabaseConnection,
+    /// The database URL the app uses (for running the CLI against it).
+    pub database_url: String,
+    shutdown: Option<oneshot::Sender<()>>,
+    _guard: DbGuard,
+}
+
+fn unique_name() -> String {
+    format!("orga_test_{}_{:x}", std::process::id(), rand::random::<u64>())
+}
+
+impl TestApp {
+    /// An app over a fresh SQLite file.
+    pub async fn sqlite() -> Self {
+        let dir = std::env::temp_dir().join(unique_name());
+        std::fs::create_dir_all(&dir).unwrap();
+        let url = format!("sqlite://{}?mode=rwc", dir.join("test.db").display());
+        Self::start(url, DbGuard::Sqlite(dir)).await
+    }
+
+    /// An app over a fresh PostgreSQL database, or `None` without `TEST_DATABASE_URL`.
+    pub async fn postgres() -> Option<Self> {
+        let admin_url = std::env::var("TEST_DATABASE_URL").ok().filter(|u| !u.is_empty())?;
+        let name = unique_name();
+        let admin = Database::connect(&admin_url).await.expect("TEST_DATABASE_URL must be reachable");
+        let sql = format!("CREATE DATABASE \"{name}\"");
+        admin.execute(Statement::from_string(admin.get_database_backend(), sql)).await.unwrap();
+        admin.close().await.unwrap();
+        let mut url = url::Url::parse(&admin_url).unwrap();
+        url.set_path(&name);
+        Some(Self::start(url.to_string(), DbGuard::Postgres { admin_url, name }).await)
+    }
+
+    async fn start(database_url: String, guard: DbGuard) -> Self {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let base = format!("http://{addr}");
+        let vars = [("DATABASE_URL", database_url.clone()), ("PUBLIC_URL", base.clone()), ("BIND_ADDR", addr.to_string())];
+        let config = Config::from_lookup(|k| vars.iter().find(|(n, _)| *n == k).map(|(_, v)| v.clone())).unwrap();
+        let state = server::prepare_state(&config).await.unwrap();
+        let db = state.db.clone();
+        let (tx, rx) = oneshot::channel::<()>();
+        tokio::spawn(server::serve(listener, state, async move {
+            let _ = rx.await;
+        }));
+        Self { base, db, database_url, shutdown: Some(tx), _guard: guard }
+    }
+
+    /// A browser-like client: its own cookie jar, redirects not followed.
+    pub fn client(&self) -> Client {
+        Client::builder().cookie_store(true).redirect(Policy::none()).build().unwrap()
+    }
+
+    /// A client whose cookie jar the test can read.
+    pub fn client_with_jar(&self) -> (Client, std::sync::Arc<reqwest::cookie::Jar>) {
+        let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
+        let client = Client::builder().cookie_provider(jar.clone()).redirect(Policy::none()).build().unwrap();
+        (client, jar)
+    }
+
+    /// The session id in `jar`, if it holds one.
+    pub fn session_id(&self, jar: &reqwest::cookie::Jar) -> Option<String> {
+        use reqwest::cookie::CookieStore;
+        let header = jar.cookies(&self.base.parse().unwrap())?;
+        header
+            .to_str()
+            .ok()?
+            .split("; ")
+            .find_map(|c| c.strip_prefix("orga_session="))
+            .map(str::to_owned)
+    }
+
+    /// `GET {base}{path}`.
+    pub async fn get(&self, client: &Client, path: &str) -> Response {
+        client.get(format!("{}{path}", self.base)).send().await.unwrap()
+    }
+
+    /// Calls a server function the way the hydrated app does (form-encoded POST).
+    pub async fn call(&self, client: &Client, endpoint: &str, form: &[(&str, &str)]) -> Response {
+        client
+            .post(format!("{}/api/{endpoint}", self.base))
+            .header("Origin", &self.base)
+            .form(form)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Signs up a new user and returns the client that is now signed in as them.
+    pub async fn signed_up(&self, name: &str, email: &str) -> Client {
+        let client = self.client();
+        let res = self.call(&client, "sign_up", &[("name", name), ("email", email), ("password", "correct horse")]).await;
+        assert!(res.status().is_success(), "sign-up failed: {}", res.status());
+        client
+    }
+
+    /// Creates an administrator directly in the database and signs them in.
+    pub async fn signed_in_admin(&self, email: &str) -> Client {
+        let new = app::accounts::server::NewUser {
+            email,
+            password: "admin password",
+            first_name: "Ada",
+            last_name: "Admin",
+            admin: true,
+        };
+        app::accounts::server::create_user(&self.db, new).await.unwrap();
+        let client = self.client();
+        let res = self.call(&client, "sign_in", &[("email", email), ("password", "admin password")]).await;
+        assert!(res.status().is_success(), "admin sign-in failed: {}", res.status());
+        client
+    }
+
+    /// Number of rows in `table`.
+    pub async fn count(&self, table: &str) -> i64 {
+        let backend = self.db.get_database_backend();
+        let row = self
+            .db
+            .query_one(Statement::from_string(backend, format!("SELECT COUNT(*) AS n FROM {table}")))
+            .await
+            .unwrap()
+            .unwrap();
+        row.try_get::<i64>("", "n").unwrap()
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+/// The `AppError` a failed server-function call answered with.
+pub async fn app_error(res: Response) -> AppError {
+    let status = res.status();
+    let body = res.text().await.unwrap();
+    serde_json::from_str(&body).unwrap_or_else(|e| panic!("not an AppError ({status}): {body:?}: {e}"))
+}
+
+/// The `Location` header, if any.
+pub fn location(headers: &HeaderMap) -> Option<&str> {
+    headers.get(LOCATION).and_then(|v| v.to_str().ok())
+}
+
+/// Asserts a status, showing the body when it differs.
+pub async fn expect_status(res: Response, status: StatusCode) -> String {
+    let got = res.status();
+    let body = res.text().await.unwrap();
+    assert_eq!(got, status, "body: {body}");
+    body
+}

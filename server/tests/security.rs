@@ -1,0 +1,75 @@
+//! Cross-site requests, oversized bodies, response headers, health.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::{TestApp, expect_status};
+use reqwest::StatusCode;
+
+db_tests!(
+    cross_site_posts_are_refused,
+    same_site_posts_pass,
+    oversized_bodies_are_refused,
+    responses_carry_security_headers,
+    healthz_checks_the_database,
+);
+
+async fn cross_site_posts_are_refused(app: TestApp) {
+    let client = app.client();
+    let form = [("name", "Eve"), ("email", "eve@example.com"), ("password", "long enough")];
+    let url = format!("{}/api/sign_up", app.base);
+    let by_origin = client.post(&url).header("Origin", "http://evil.example").form(&form).send().await.unwrap();
+    assert_eq!(by_origin.status(), StatusCode::FORBIDDEN);
+    let by_fetch_site = client
+        .post(&url)
+        .header("Origin", &app.base)
+        .header("Sec-Fetch-Site", "cross-site")
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(by_fetch_site.status(), StatusCode::FORBIDDEN);
+    let same_site_other_port = client.post(&url).header("Sec-Fetch-Site", "same-site").form(&form).send().await.unwrap();
+    assert_eq!(same_site_other_port.status(), StatusCode::FORBIDDEN);
+    assert_eq!(app.count("users").await, 0);
+}
+
+async fn same_site_posts_pass(app: TestApp) {
+    let client = app.client();
+    let form = [("name", "Ada"), ("email", "ada@example.com"), ("password", "long enough")];
+    let res = client
+        .post(format!("{}/api/sign_up", app.base))
+        .header("Sec-Fetch-Site", "same-origin")
+        .header("Origin", &app.base)
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(app.count("users").await, 1);
+}
+
+async fn oversized_bodies_are_refused(app: TestApp) {
+    let client = app.client();
+    let huge = "x".repeat(200 * 1024);
+    let res = app.call(&client, "sign_up", &[("name", &huge), ("email", "big@example.com"), ("password", "long enough")]).await;
+    assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(app.count("users").await, 0);
+}
+
+async fn responses_carry_security_headers(app: TestApp) {
+    let res = app.get(&app.client(), "/").await;
+    let h = res.headers();
+    assert_eq!(h["x-content-type-options"], "nosniff");
+    assert_eq!(h["x-frame-options"], "DENY");
+    assert_eq!(h["referrer-policy"], "same-origin");
+    assert!(h["content-security-policy"].to_str().unwrap().contains("frame-ancestors 'none'"));
+}
+
+async fn healthz_checks_the_database(app: TestApp) {
+    let body = expect_status(app.get(&app.client(), "/healthz").await, StatusCode::OK).await;
+    assert_eq!(body, r#"{"database":"ok","status":"ok"}"#);
+    app.db.clone().close().await.unwrap();
+    let res = app.get(&app.client(), "/healthz").await;
+    assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
+}
