@@ -4,6 +4,8 @@ pub mod accounts;
 pub mod admin;
 pub mod components;
 pub mod connections;
+#[cfg(feature = "ssr")]
+pub mod crypto;
 pub mod error;
 mod home;
 mod layout;
@@ -24,6 +26,7 @@ use crate::accounts::pages::{SignInPage, SignUpPage};
 use crate::admin::{AdminLayout, SocialAppsPage};
 use crate::components::NotFound;
 use crate::connections::ApplicationsPage;
+use crate::connections::problem::ConnectProblemPage;
 use crate::settings::{ProfilePage, SettingsLayout};
 
 /// The HTML document around the app, rendered on the server only.
@@ -68,6 +71,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("") view=home::HomePage/>
                     <Route path=path!("signin") view=SignInPage/>
                     <Route path=path!("signup") view=SignUpPage/>
+                    <Route path=path!("connect/problem") view=ConnectProblemPage/>
                     <ParentRoute path=path!("settings") view=SettingsLayout>
                         <Route path=path!("") view=|| view! { <Redirect path="/settings/profile"/> }/>
                         <Route path=path!("profile") view=ProfilePage/>

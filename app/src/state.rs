@@ -15,6 +15,8 @@ use crate::error::AppError;
 pub struct Settings {
     /// The externally visible base URL; every absolute link and redirect URI is built from it.
     pub public_url: Url,
+    /// Where the built-in provider sandbox is reached, when it runs (demo mode, tests).
+    pub sandbox_url: Option<Url>,
 }
 
 impl Settings {
@@ -36,6 +38,10 @@ pub struct AppState {
     pub db: DatabaseConnection,
     /// Settings from the environment.
     pub settings: Arc<Settings>,
+    /// Seals client secrets and tokens before they reach the database.
+    pub cipher: crate::crypto::SecretCipher,
+    /// The client for provider calls: 10 s timeout, no redirects followed (against SSRF).
+    pub http: reqwest::Client,
     /// Leptos's own options (site root, output name, address).
     pub leptos_options: LeptosOptions,
 }

@@ -11,7 +11,7 @@ test('sign up, sign out and sign in again', async ({ page }) => {
   await page.screenshot({ path: 'screenshots/profile.png', fullPage: true });
 
   await signOut(page);
-  await expect(page.getByRole('link', { name: 'Sign in' })).toBeVisible();
+  await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Sign in' })).toBeVisible();
 
   await open(page, '/signin');
   await signIn(page, email, 'correct horse');

@@ -4,6 +4,9 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261128_000001_create_users;
 mod m20261128_000002_create_sessions;
+mod m20261128_000003_create_provider_settings;
+mod m20261128_000004_create_oauth_states;
+mod m20261128_000005_create_connected_accounts;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -14,6 +17,9 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261128_000001_create_users::Migration),
             Box::new(m20261128_000002_create_sessions::Migration),
+            Box::new(m20261128_000003_create_provider_settings::Migration),
+            Box::new(m20261128_000004_create_oauth_states::Migration),
+            Box::new(m20261128_000005_create_connected_accounts::Migration),
         ]
     }
 }

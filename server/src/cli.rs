@@ -8,6 +8,9 @@ use migrations::{Migrator, MigratorTrait};
 
 use app::accounts::server::{NewUser, create_user, promote_to_admin};
 use app::accounts::validate::{check_new_password, clean_name, normalize_email, split_name};
+use app::admin::settings::{SettingsInput, admin_view, load_row, save};
+use app::connections::ProviderId;
+use app::error::AppError;
 
 use crate::StartError;
 use crate::config::Config;
@@ -47,6 +50,59 @@ pub enum Command {
         #[arg(long)]
         email: String,
     },
+    /// Show or change the social providers' settings (for deployments managed as code).
+    Provider {
+        /// What to do.
+        #[command(subcommand)]
+        action: ProviderAction,
+    },
+}
+
+/// `server provider …`.
+#[derive(Debug, Subcommand)]
+pub enum ProviderAction {
+    /// List every provider's settings (secrets are only said to be set).
+    List,
+    /// Change one provider's settings; options not given keep their current value. The client
+    /// secret comes from stdin (`--client-secret-stdin`) or `PROVIDER_CLIENT_SECRET`, never argv.
+    Set(ProviderSet),
+}
+
+/// The options of `server provider set`.
+#[derive(Debug, clap::Args)]
+pub struct ProviderSet {
+    /// facebook, x, instagram or google.
+    pub provider: String,
+    /// Offer the provider to users.
+    #[arg(long)]
+    pub enabled: Option<bool>,
+    /// The app's client id.
+    #[arg(long)]
+    pub client_id: Option<String>,
+    /// Read the client secret from the first line of stdin.
+    #[arg(long)]
+    pub client_secret_stdin: bool,
+    /// Scopes.
+    #[arg(long)]
+    pub scopes: Option<String>,
+    /// Authorization endpoint.
+    #[arg(long)]
+    pub authorize_url: Option<String>,
+    /// Token endpoint.
+    #[arg(long)]
+    pub token_url: Option<String>,
+    /// Profile endpoint.
+    #[arg(long)]
+    pub profile_url: Option<String>,
+    /// Revocation endpoint ("" for none).
+    #[arg(long)]
+    pub revoke_url: Option<String>,
+    /// Graph API version (Facebook, Instagram).
+    #[arg(long)]
+    pub graph_version: Option<String>,
+    /// OpenID Connect issuer (Google).
+    #[arg(long)]
+    pub issuer: Option<String>,
 }
 
 /// Runs a non-serving command against the configured database.
@@ -77,6 +133,52 @@ pub async fn run(command: Command, config: &Config) -> Result<(), StartError> {
             Migrator::up(&db, None).await?;
             let user = promote_to_admin(&db, &normalize_email(&email)?).await?;
             println!("{} is now an administrator.", user.email);
+        }
+        Command::Provider { action } => {
+            Migrator::up(&db, None).await?;
+            run_provider(action, &db, config).await?;
+        }
+    }
+    Ok(())
+}
+
+async fn run_provider(action: ProviderAction, db: &sea_orm::DatabaseConnection, config: &Config) -> Result<(), StartError> {
+    match action {
+        ProviderAction::List => {
+            for provider in ProviderId::ALL {
+                let row = load_row(db, provider).await?;
+                let view = admin_view(&row, provider, &config.public_url, config.sandbox_url.as_ref());
+                println!(
+                    "{:<10} {:<12} client_id={:?} secret={} redirect_uri={}",
+                    provider.slug(),
+                    if view.offered { "offered" } else if view.enabled { "incomplete" } else { "disabled" },
+                    view.client_id,
+                    if view.secret_set { "set" } else { "unset" },
+                    view.redirect_uri
+                );
+            }
+        }
+        ProviderAction::Set(set) => {
+            let provider = ProviderId::from_slug(&set.provider).ok_or_else(|| {
+                AppError::invalid("provider", format!("unknown provider {:?}: use facebook, x, instagram or google", set.provider))
+            })?;
+            let row = load_row(db, provider).await?;
+            let secret = if set.client_secret_stdin { Some(read_password()?) } else { std::env::var("PROVIDER_CLIENT_SECRET").ok() };
+            let input = SettingsInput {
+                enabled: set.enabled.unwrap_or(row.enabled),
+                client_id: set.client_id.unwrap_or(row.client_id),
+                client_secret: secret,
+                scopes: set.scopes.unwrap_or(row.scopes),
+                authorize_url: set.authorize_url.unwrap_or(row.authorize_url),
+                token_url: set.token_url.unwrap_or(row.token_url),
+                profile_url: set.profile_url.unwrap_or(row.profile_url),
+                revoke_url: set.revoke_url.or(row.revoke_url).unwrap_or_default(),
+                graph_version: set.graph_version.or(row.graph_version).unwrap_or_default(),
+                issuer: set.issuer.or(row.issuer).unwrap_or_default(),
+            };
+            let cipher = crate::load_cipher(config)?;
+            let saved = save(db, &cipher, provider, input).await?;
+            println!("{} saved ({}).", provider.label(), if saved.enabled { "enabled" } else { "disabled" });
         }
     }
     Ok(())

@@ -33,6 +33,17 @@ pub struct Config {
     pub bind_addr: SocketAddr,
     /// `RUST_LOG`: the tracing filter.
     pub log_filter: String,
+    /// `SECRET_KEY`: base64 of 32 bytes sealing secrets at rest; when unset, read from (or
+    /// created at) `secret_key_file`.
+    pub secret_key: Option<String>,
+    /// `SECRET_KEY_FILE`: where the generated key is kept when `SECRET_KEY` is unset.
+    pub secret_key_file: std::path::PathBuf,
+    /// `SANDBOX_ADDR`: when set, the provider sandbox is served on this socket too.
+    pub sandbox_addr: Option<SocketAddr>,
+    /// `SANDBOX_URL`: how browsers reach the sandbox (default `http://{SANDBOX_ADDR}`).
+    pub sandbox_url: Option<Url>,
+    /// `DEMO_MODE`: pre-configure every provider against the sandbox where none is set.
+    pub demo_mode: bool,
 }
 
 impl Config {
@@ -51,18 +62,40 @@ impl Config {
             reason: format!("{bind_raw:?} is not an address like 127.0.0.1:3000 ({e})"),
         })?;
         let public_raw = lookup("PUBLIC_URL").unwrap_or_else(|| format!("http://{bind_addr}"));
+        let sandbox_addr = match lookup("SANDBOX_ADDR") {
+            Some(raw) => Some(raw.parse::<SocketAddr>().map_err(|e| ConfigError::Invalid {
+                name: "SANDBOX_ADDR",
+                reason: format!("{raw:?} is not an address like 127.0.0.1:3100 ({e})"),
+            })?),
+            None => None,
+        };
+        let sandbox_url = match (lookup("SANDBOX_URL"), sandbox_addr) {
+            (Some(raw), _) => Some(parse_url("SANDBOX_URL", &raw)?),
+            (None, Some(addr)) => Some(parse_url("SANDBOX_URL", &format!("http://{addr}"))?),
+            (None, None) => None,
+        };
+        let demo_mode = matches!(lookup("DEMO_MODE").as_deref(), Some("1" | "true" | "yes" | "on"));
+        if demo_mode && sandbox_url.is_none() {
+            return Err(ConfigError::Invalid { name: "DEMO_MODE", reason: "needs SANDBOX_ADDR (or SANDBOX_URL)".into() });
+        }
         Ok(Self {
+            secret_key: lookup("SECRET_KEY"),
+            secret_key_file: lookup("SECRET_KEY_FILE").unwrap_or_else(|| "data/secret.key".to_owned()).into(),
+            sandbox_addr,
+            sandbox_url,
+            demo_mode,
             database_url: lookup("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned()),
-            public_url: parse_public_url(&public_raw)?,
+            public_url: parse_url("PUBLIC_URL", &public_raw)?,
             bind_addr,
             log_filter: lookup("RUST_LOG").unwrap_or_else(|| "info,sqlx=warn,sea_orm=warn".to_owned()),
         })
     }
 }
 
-/// Checks `PUBLIC_URL`: http(s), a host, no query or fragment; drops a trailing slash.
-pub fn parse_public_url(raw: &str) -> Result<Url, ConfigError> {
-    let invalid = |reason: String| ConfigError::Invalid { name: "PUBLIC_URL", reason };
+/// Checks a base URL (`PUBLIC_URL`, `SANDBOX_URL`): http(s), a host, no query or fragment;
+/// drops a trailing slash.
+pub fn parse_url(name: &'static str, raw: &str) -> Result<Url, ConfigError> {
+    let invalid = |reason: String| ConfigError::Invalid { name, reason };
     let url = Url::parse(raw.trim_end_matches('/')).map_err(|e| invalid(format!("{raw:?}: {e}")))?;
     if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
         return Err(invalid(format!("{raw:?} must be an http:// or https:// URL with a host")));
@@ -98,6 +131,8 @@ mod tests {
         let err = config(&[("BIND_ADDR", "nope")]).err().map(|e| e.to_string()).unwrap_or_default();
         assert!(err.starts_with("BIND_ADDR is invalid"), "{err}");
         assert!(config(&[("PUBLIC_URL", "https://orga.example/?x=1")]).is_err());
+        assert!(config(&[("DEMO_MODE", "1")]).is_err(), "demo mode needs the sandbox");
+        assert!(config(&[("SANDBOX_ADDR", "x")]).is_err());
     }
 
     #[test]

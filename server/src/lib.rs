@@ -3,9 +3,12 @@
 pub mod cli;
 pub mod config;
 pub mod database;
+pub mod demo;
 mod health;
 mod middleware;
+mod oauth;
 pub mod router;
+pub mod sandbox;
 pub mod session_store;
 pub mod telemetry;
 
@@ -17,6 +20,7 @@ use axum::serve::ListenerExt;
 use leptos::config::{LeptosOptions, get_configuration};
 use tokio::net::TcpListener;
 
+use app::crypto::SecretCipher;
 use app::state::{AppState, Settings};
 
 pub use router::build_router;
@@ -36,6 +40,12 @@ pub enum StartError {
     /// An application rule refused the command (for example, a taken email).
     #[error("{0}")]
     App(#[from] app::error::AppError),
+    /// The secret key is unusable.
+    #[error("{0}")]
+    Crypto(#[from] app::crypto::CryptoError),
+    /// The HTTP client for provider calls could not be built.
+    #[error("HTTP client: {0}")]
+    Http(#[from] reqwest::Error),
 }
 
 /// Connects to the database, applies migrations and assembles the state.
@@ -44,9 +54,60 @@ pub async fn prepare_state(config: &config::Config) -> Result<AppState, StartErr
     database::migrate(&db).await?;
     Ok(AppState {
         db,
-        settings: Arc::new(Settings { public_url: config.public_url.clone() }),
+        settings: Arc::new(Settings { public_url: config.public_url.clone(), sandbox_url: config.sandbox_url.clone() }),
+        cipher: load_cipher(config)?,
+        http: provider_http_client()?,
         leptos_options: leptos_options(config),
     })
+}
+
+/// The key sealing secrets at rest: `SECRET_KEY`, else the key file (created on first run).
+pub fn load_cipher(config: &config::Config) -> Result<SecretCipher, StartError> {
+    if let Some(key) = &config.secret_key {
+        return Ok(SecretCipher::from_base64(key)?);
+    }
+    let path = &config.secret_key_file;
+    match std::fs::read_to_string(path) {
+        Ok(key) => Ok(SecretCipher::from_base64(&key)?),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+            let key = SecretCipher::generate_key();
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir)?;
+            }
+            write_private(path, &key)?;
+            tracing::warn!(path = %path.display(), "generated a new SECRET_KEY file; set SECRET_KEY to share it between instances");
+            Ok(SecretCipher::from_base64(&key)?)
+        }
+        Err(err) => Err(err.into()),
+    }
+}
+
+fn write_private(path: &std::path::Path, contents: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)?.write_all(contents.as_bytes())
+}
+
+/// The client for provider calls: bounded time, no redirects (a provider URL must not bounce
+/// us to internal addresses), a clear user agent.
+pub fn provider_http_client() -> Result<reqwest::Client, reqwest::Error> {
+    reqwest::Client::builder()
+        .timeout(Duration::from_secs(10))
+        .connect_timeout(Duration::from_secs(5))
+        .redirect(reqwest::redirect::Policy::none())
+        .user_agent(concat!("OrgaConnect/", env!("CARGO_PKG_VERSION")))
+        .build()
+}
+
+/// Serves the provider sandbox on `listener` (demo mode and tests).
+pub async fn serve_sandbox(listener: TcpListener, sandbox: sandbox::Sandbox) -> std::io::Result<()> {
+    let listener = listener.tap_io(|tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
+    axum::serve(listener, sandbox.router()).await
 }
 
 /// Leptos's options: from cargo-leptos's environment when it runs us, else our defaults.

@@ -32,6 +32,19 @@ async fn main() -> ExitCode {
 
 async fn run_server(config: &Config) -> Result<(), server::StartError> {
     let state = server::prepare_state(config).await?;
+    if let (Some(addr), Some(url)) = (config.sandbox_addr, config.sandbox_url.clone()) {
+        let listener = tokio::net::TcpListener::bind(addr).await?;
+        let sandbox = server::sandbox::Sandbox::new(url.clone(), config.public_url.clone());
+        tracing::info!(%addr, %url, "provider sandbox listening");
+        if config.demo_mode {
+            server::demo::configure_sandbox_providers(&state, &sandbox).await?;
+        }
+        tokio::spawn(async move {
+            if let Err(err) = server::serve_sandbox(listener, sandbox).await {
+                tracing::error!(error = %err, "provider sandbox stopped");
+            }
+        });
+    }
     let listener = tokio::net::TcpListener::bind(config.bind_addr).await?;
     tracing::info!(addr = %config.bind_addr, public_url = %config.public_url, "listening");
     server::serve(listener, state, server::shutdown_signal()).await?;

@@ -6,7 +6,7 @@ use axum::http::{HeaderValue, Request, header};
 use axum::middleware::{Next, from_fn, from_fn_with_state};
 use axum::response::Response;
 use leptos::config::LeptosOptions;
-use axum::routing::get;
+use axum::routing::{get, post};
 use leptos_axum::{LeptosRoutes, file_and_error_handler, generate_route_list};
 use tower::Layer;
 use tower_http::LatencyUnit;
@@ -23,6 +23,7 @@ use app::state::AppState;
 use app::{App, shell};
 
 use crate::health::healthz;
+use crate::oauth;
 use crate::middleware::{guard_pages, refuse_cross_site};
 use crate::session_store::SeaOrmSessionStore;
 
@@ -37,6 +38,8 @@ pub fn build_router(state: AppState) -> Router {
     let options = state.leptos_options.clone();
     Router::new()
         .route("/healthz", get(healthz))
+        .route("/auth/{provider}/connect", post(oauth::connect))
+        .route("/auth/{provider}/callback", get(oauth::callback))
         .nest_service(&format!("/{}", options.site_pkg_dir), static_assets(&options))
         .leptos_routes(&state, routes, move || shell(options.clone()))
         .fallback(file_and_error_handler::<AppState, _>(shell))

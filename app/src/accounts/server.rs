@@ -149,3 +149,13 @@ pub async fn require_admin() -> Result<user::Model, AppError> {
     let user = require_user().await?;
     if user.is_admin() { Ok(user) } else { Err(AppError::Forbidden) }
 }
+
+/// Whether the current server-function call is a plain HTML form post (no JavaScript): such a
+/// browser wants a page back, not data.
+pub async fn is_plain_form_post() -> bool {
+    leptos_axum::extract::<axum::http::HeaderMap>()
+        .await
+        .ok()
+        .and_then(|h| h.get(axum::http::header::ACCEPT).and_then(|v| v.to_str().ok()).map(|v| v.contains("text/html")))
+        .unwrap_or(false)
+}

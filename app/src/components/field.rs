@@ -10,6 +10,12 @@ pub fn TextField(
     label: &'static str,
     /// The form field name (and the error's `field`).
     name: &'static str,
+    /// Makes the input's id unique when several forms on a page share field names.
+    #[prop(optional)]
+    id_prefix: Option<&'static str>,
+    /// Placeholder text.
+    #[prop(optional)]
+    placeholder: Option<String>,
     /// The input type: `text`, `email`, `password`, `url`…
     #[prop(default = "text")]
     kind: &'static str,
@@ -29,7 +35,10 @@ pub fn TextField(
     #[prop(into)]
     error: Signal<Option<AppError>>,
 ) -> impl IntoView {
-    let id = format!("field-{name}");
+    let id = match id_prefix {
+        Some(prefix) => format!("field-{prefix}-{name}"),
+        None => format!("field-{name}"),
+    };
     let hint_id = format!("{id}-hint");
     let error_id = format!("{id}-error");
     let message = move || {
@@ -56,6 +65,7 @@ pub fn TextField(
                 name=name
                 type=kind
                 autocomplete=autocomplete
+                placeholder=placeholder
                 required=required
                 value=move || value.map(|v| v.get())
                 aria-invalid=move || message().is_some().then_some("true")

@@ -1,20 +1,45 @@
-//! Settings › Applications: the social accounts connected to a profile.
+//! Connected social accounts: the providers, the connect flow, Settings › Applications.
 
-use leptos::prelude::*;
-use leptos_meta::Title;
+pub mod api;
+pub mod page;
+pub mod problem;
+mod provider_id;
+#[cfg(feature = "ssr")]
+pub mod providers;
+#[cfg(feature = "ssr")]
+pub mod server;
 
-/// Settings › Applications.
-#[component]
-pub fn ApplicationsPage() -> impl IntoView {
-    view! {
-        <Title text="Applications · Orga Connect"/>
-        <header class="page-header">
-            <h1>"Applications"</h1>
-            <p class="muted">"Social accounts connected to your profile."</p>
-        </header>
-        <div class="card empty-state">
-            <h2>"Not available yet"</h2>
-            <p>"Connecting Facebook, X, Instagram and Google accounts is being built and is not available on this server yet."</p>
-        </div>
-    }
+pub use page::ApplicationsPage;
+pub use provider_id::ProviderId;
+
+use serde::{Deserialize, Serialize};
+
+/// A linked account as its owner sees it; no tokens.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConnectionView {
+    /// The provider's name for the person.
+    pub display_name: Option<String>,
+    /// `@handle`, where the provider has handles.
+    pub username: Option<String>,
+    /// Email the provider shared, if any.
+    pub email: Option<String>,
+    /// Picture URL at the provider.
+    pub avatar_url: Option<String>,
+    /// Public profile page, where the provider has one.
+    pub profile_url: Option<String>,
+    /// When the account was first connected (RFC 3339).
+    pub connected_at: String,
+    /// The same date for people, e.g. "28 November 2026".
+    pub connected_on: String,
+}
+
+/// One card of Settings › Applications: an offered provider and the user's link to it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApplicationCard {
+    /// Which provider.
+    pub provider: ProviderId,
+    /// Whether it points at the built-in sandbox rather than the real provider.
+    pub sandbox: bool,
+    /// The user's linked account, if connected.
+    pub connection: Option<ConnectionView>,
 }

@@ -1,5 +1,6 @@
 //! The settings area: a layout with navigation, the Profile page.
 
+pub mod api;
 mod layout;
 mod profile;
 

@@ -1,42 +1,100 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
 
+use super::api::{UpdateProfile, list_profile_links};
 use crate::accounts::UserView;
 use crate::accounts::guard::use_auth;
+use crate::components::{ErrorAlert, Flash, TextField};
 
 /// A round picture, or the user's initials when there is none.
 #[component]
 pub fn Avatar(user: UserView, #[prop(default = "avatar")] class: &'static str) -> impl IntoView {
     match user.avatar_url.clone() {
-        Some(src) => view! { <img class=class src=src alt="" referrerpolicy="no-referrer"/> }.into_any(),
+        Some(src) => view! { <img class=class src=src alt="Your picture" referrerpolicy="no-referrer"/> }.into_any(),
         None => view! { <span class=format!("{class} avatar-initials") aria-hidden="true">{user.initials()}</span> }.into_any(),
     }
 }
 
-/// Settings › Profile: who you are on this server.
+/// Settings › Profile: who you are on this server, your connected profiles, and the form to
+/// change your name and picture.
 #[component]
 pub fn ProfilePage() -> impl IntoView {
     let auth = use_auth();
+    let save = ServerAction::<UpdateProfile>::new();
+    let error = Signal::derive(move || save.value().get().and_then(Result::err));
+    let query = use_query_map();
+    let saved = move || matches!(save.value().get(), Some(Ok(()))) || query.read().get("saved").is_some();
+    let links = Resource::new(|| (), |_| list_profile_links());
+    // The header and the card show the name and picture: reload them once a save succeeds.
+    Effect::new(move |_| {
+        if matches!(save.value().get(), Some(Ok(()))) {
+            auth.user.refetch();
+        }
+    });
     view! {
         <Title text="Profile · Orga Connect"/>
         <header class="page-header">
             <h1>"Profile"</h1>
             <p class="muted">"How organizers and attendees see you."</p>
         </header>
+        {move || saved().then(|| view! { <Flash kind="success" message="Profile saved."/> })}
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
-                auth.user.await.ok().flatten().map(|user| view! {
+                let user = auth.user.await.ok().flatten()?;
+                let links = links.await.unwrap_or_default();
+                Some(view! {
                     <div class="card profile-card">
                         <Avatar user=user.clone() class="avatar avatar-lg"/>
                         <dl class="details">
                             <dt>"Name"</dt>
-                            <dd>{user.display_name()}</dd>
+                            <dd data-testid="profile-name">{user.display_name()}</dd>
                             <dt>"Email"</dt>
                             <dd>{user.email.clone()}</dd>
                             <dt>"Role"</dt>
                             <dd>{if user.is_admin { "Administrator" } else { "Member" }}</dd>
+                            <dt>"Connected profiles"</dt>
+                            <dd>
+                                {if links.is_empty() {
+                                    view! { <span class="muted">"None yet — connect one in Applications."</span> }.into_any()
+                                } else {
+                                    view! {
+                                        <ul class="link-list">
+                                            {links.into_iter().map(|(p, c)| {
+                                                let text = c.username.clone().map(|u| format!("@{u}")).or(c.display_name.clone()).unwrap_or_default();
+                                                view! {
+                                                    <li>
+                                                        <span class="link-provider">{p.label()}</span>" "
+                                                        {match c.profile_url {
+                                                            Some(href) => view! { <a href=href target="_blank" rel="noopener noreferrer">{text}</a> }.into_any(),
+                                                            None => view! { <span>{text}</span> }.into_any(),
+                                                        }}
+                                                    </li>
+                                                }
+                                            }).collect_view()}
+                                        </ul>
+                                    }.into_any()
+                                }}
+                            </dd>
                         </dl>
                     </div>
+                    <section class="card" aria-labelledby="edit-profile">
+                        <h2 id="edit-profile">"Edit profile"</h2>
+                        <ActionForm action=save attr:class="form" attr:novalidate=true>
+                            <ErrorAlert error=error/>
+                            <div class="grid-2">
+                                <TextField label="First name" name="first_name" autocomplete="given-name" value=Signal::stored(user.first_name.clone()) error=error/>
+                                <TextField label="Last name" name="last_name" autocomplete="family-name" value=Signal::stored(user.last_name.clone()) error=error/>
+                            </div>
+                            <TextField
+                                label="Avatar URL" name="avatar_url" kind="url" value=Signal::stored(user.avatar_url.clone().unwrap_or_default())
+                                hint="A picture address (https://…). Leave empty to show your initials." error=error
+                            />
+                            <div class="form-actions">
+                                <button type="submit" class="btn btn-primary" disabled=move || save.pending().get()>"Save profile"</button>
+                            </div>
+                        </ActionForm>
+                    </section>
                 })
             })}
         </Suspense>

@@ -75,6 +75,10 @@ pub struct TestApp {
     pub db: DatabaseConnection,
     /// The database URL the app uses (for running the CLI against it).
     pub database_url: String,
+    /// The provider sandbox this app is wired to (its own port).
+    pub sandbox: server::sandbox::Sandbox,
+    /// The app's state, for calling server-side functions directly.
+    pub state: app::state::AppState,
     shutdown: Option<oneshot::Sender<()>>,
     _guard: DbGuard,
 }
@@ -109,15 +113,45 @@ impl TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let base = format!("http://{addr}");
-        let vars = [("DATABASE_URL", database_url.clone()), ("PUBLIC_URL", base.clone()), ("BIND_ADDR", addr.to_string())];
+        let sandbox_listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let sandbox_url = format!("http://{}", sandbox_listener.local_addr().unwrap());
+        let vars = [
+            ("DATABASE_URL", database_url.clone()),
+            ("PUBLIC_URL", base.clone()),
+            ("BIND_ADDR", addr.to_string()),
+            ("SANDBOX_URL", sandbox_url.clone()),
+            ("SECRET_KEY", app::crypto::SecretCipher::generate_key()),
+        ];
         let config = Config::from_lookup(|k| vars.iter().find(|(n, _)| *n == k).map(|(_, v)| v.clone())).unwrap();
         let state = server::prepare_state(&config).await.unwrap();
+        let sandbox = server::sandbox::Sandbox::new(sandbox_url.parse().unwrap(), config.public_url.clone());
+        tokio::spawn(server::serve_sandbox(sandbox_listener, sandbox.clone()));
         let db = state.db.clone();
         let (tx, rx) = oneshot::channel::<()>();
-        tokio::spawn(server::serve(listener, state, async move {
+        tokio::spawn(server::serve(listener, state.clone(), async move {
             let _ = rx.await;
         }));
-        Self { base, db, database_url, shutdown: Some(tx), _guard: guard }
+        Self { base, db, database_url, sandbox, state, shutdown: Some(tx), _guard: guard }
+    }
+
+    /// Registers the sandbox's app for `provider` (as an admin would), enabled.
+    pub async fn configure(&self, provider: &str) {
+        let id = app::connections::ProviderId::from_slug(provider).unwrap();
+        let endpoints = self.sandbox.endpoints(provider).unwrap();
+        let row = app::admin::settings::load_row(&self.db, id).await.unwrap();
+        let input = app::admin::settings::SettingsInput {
+            enabled: true,
+            client_id: server::sandbox::Sandbox::client_id(provider),
+            client_secret: Some(server::sandbox::Sandbox::client_secret(provider)),
+            scopes: row.scopes,
+            authorize_url: endpoints.authorize_url,
+            token_url: endpoints.token_url,
+            profile_url: endpoints.profile_url,
+            revoke_url: endpoints.revoke_url.unwrap_or_default(),
+            graph_version: row.graph_version.unwrap_or_default(),
+            issuer: endpoints.issuer.unwrap_or_default(),
+        };
+        app::admin::settings::save(&self.db, &self.state.cipher, id, input).await.unwrap();
     }
 
     /// A browser-like client: its own cookie jar, redirects not followed.
@@ -184,6 +218,33 @@ impl TestApp {
         client
     }
 
+    /// Runs a connect flow through the sandbox in the browser's place: Connect, the consent
+    /// page, `decision` (`allow`/`cancel`) for `account`; returns the app's callback answer.
+    pub async fn connect(&self, client: &Client, provider: &str, account: &str, decision: &str) -> Response {
+        let res = client.post(format!("{}/auth/{provider}/connect", self.base)).header("Origin", &self.base).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::SEE_OTHER, "connect did not redirect");
+        let authorize = url::Url::parse(location(res.headers()).unwrap()).unwrap();
+        assert!(authorize.as_str().starts_with(self.sandbox.base_url().as_str()), "{authorize}");
+        let page = client.get(authorize.clone()).send().await.unwrap();
+        assert_eq!(page.status(), StatusCode::OK, "consent page: {}", page.text().await.unwrap());
+        let res = self.decide(client, &authorize, account, decision).await;
+        client.get(res).send().await.unwrap()
+    }
+
+    /// Posts the consent page's form and returns where the sandbox sends the browser back.
+    pub async fn decide(&self, client: &Client, authorize: &url::Url, account: &str, decision: &str) -> String {
+        let mut form: Vec<(String, String)> = authorize.query_pairs().into_owned().collect();
+        form.push(("account".into(), account.into()));
+        form.push(("decision".into(), decision.into()));
+        let mut target = authorize.clone();
+        target.set_query(None);
+        let res = client.post(target).form(&form).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::SEE_OTHER, "consent decision: {}", res.text().await.unwrap());
+        let back = location(res.headers()).unwrap().to_owned();
+        assert!(back.starts_with(&format!("{}/auth/{provider}/callback", self.base, provider = authorize_provider(authorize))), "{back}");
+        back
+    }
+
     /// Number of rows in `table`.
     pub async fn count(&self, table: &str) -> i64 {
         let backend = self.db.get_database_backend();
@@ -203,6 +264,11 @@ impl Drop for TestApp {
             let _ = tx.send(());
         }
     }
+}
+
+/// The provider slug of a sandbox authorize URL (its first path segment).
+fn authorize_provider(url: &url::Url) -> String {
+    url.path_segments().and_then(|mut s| s.next()).unwrap_or_default().to_owned()
 }
 
 /// The `AppError` a failed server-function call answered with.

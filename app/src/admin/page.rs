@@ -1,0 +1,158 @@
+//! Admin › Social apps: one card per provider.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+use super::ProviderSettingsView;
+use super::api::{SaveProviderSettings, get_provider_settings_for_card, list_provider_settings};
+use crate::components::{ErrorAlert, Flash, TextField};
+use crate::connections::ProviderId;
+
+/// Admin › Social apps.
+#[component]
+pub fn SocialAppsPage() -> impl IntoView {
+    let settings = Resource::new(|| (), |_| list_provider_settings());
+    let query = use_query_map();
+    let saved = move || query.read().get("saved").and_then(|s| ProviderId::from_slug(&s));
+    view! {
+        <Title text="Social apps · Admin · Orga Connect"/>
+        <header class="page-header">
+            <h1>"Social apps"</h1>
+            <p class="muted">
+                "Register Orga Connect as an app at each provider, then enter its credentials here. "
+                "A provider is offered to users once it is enabled and has a client id and secret."
+            </p>
+        </header>
+        {move || saved().map(|p| view! { <Flash kind="success" message=format!("{} settings saved.", p.label())/> })}
+        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match settings.await {
+                    Ok(list) => list.into_iter().map(|s| view! { <ProviderCard initial=s/> }).collect_view().into_any(),
+                    Err(err) => view! { <div class="alert alert-error" role="alert">{err.to_string()}</div> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// One provider's settings form; saving refreshes only this card.
+#[component]
+fn ProviderCard(initial: ProviderSettingsView) -> impl IntoView {
+    let provider = initial.provider;
+    let save = ServerAction::<SaveProviderSettings>::new();
+    let current = Resource::new(
+        move || save.version().get(),
+        move |version| {
+            let initial = initial.clone();
+            async move { if version == 0 { Ok(initial) } else { get_provider_settings_for_card(provider.slug().to_owned()).await } }
+        },
+    );
+    let error = Signal::derive(move || save.value().get().and_then(Result::err));
+    let saved = move || matches!(save.value().get(), Some(Ok(_)));
+    let heading_id = format!("provider-{}", provider.slug());
+    view! {
+        <section class="card provider-card" aria-labelledby=heading_id data-testid=format!("provider-{}", provider.slug())>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    current.await.map(|s| view! { <CardBody s=s save=save error=error/> })
+                })}
+            </Transition>
+            {move || saved().then(|| view! { <Flash kind="success" message=format!("{} settings saved.", provider.label())/> })}
+        </section>
+    }
+}
+
+#[component]
+fn CardBody(s: ProviderSettingsView, save: ServerAction<SaveProviderSettings>, error: Signal<Option<crate::error::AppError>>) -> impl IntoView {
+    let p = s.provider;
+    let prefix = p.slug();
+    let v = |value: &str| Signal::stored(value.to_owned());
+    let secret_hint = if s.secret_set { "A secret is saved. Leave empty to keep it." } else { "Shown once by the provider; stored encrypted." };
+    let secret_placeholder = s.secret_set.then(|| "•••••••• (saved)".to_owned());
+    let is_google = p == ProviderId::Google;
+    let uses_graph = matches!(p, ProviderId::Facebook | ProviderId::Instagram);
+    view! {
+        <div class="provider-head">
+            <span class=format!("provider-logo provider-{prefix}") aria-hidden="true">{p.label().chars().next()}</span>
+            <h2 id=format!("provider-{prefix}")>{p.label()}</h2>
+            {s.sandbox.then(|| view! { <span class="badge badge-sandbox">"Sandbox"</span> })}
+            {if s.offered {
+                view! { <span class="badge badge-on">"Offered to users"</span> }.into_any()
+            } else {
+                view! { <span class="badge badge-off">"Not offered"</span> }.into_any()
+            }}
+        </div>
+        <RedirectUri uri=s.redirect_uri.clone()/>
+        <ActionForm action=save attr:class="form" attr:novalidate=true>
+            <ErrorAlert error=error/>
+            <input type="hidden" name="provider" value=prefix/>
+            <label class="switch">
+                <input type="checkbox" name="enabled" value="on" checked=s.enabled/>
+                <span>{format!("Offer {} to users", p.label())}</span>
+            </label>
+            <div class="grid-2">
+                <TextField label="Client id" name="client_id" id_prefix=prefix value=v(&s.client_id) error=error/>
+                <TextField
+                    label="Client secret" name="client_secret" kind="password" id_prefix=prefix autocomplete="new-password"
+                    placeholder=secret_placeholder.unwrap_or_default() hint=secret_hint error=error
+                />
+            </div>
+            <TextField label="Scopes" name="scopes" id_prefix=prefix value=v(&s.scopes) error=error/>
+            <details class="advanced">
+                <summary>"Advanced: endpoints"</summary>
+                {if is_google {
+                    view! {
+                        <TextField
+                            label="OpenID Connect issuer" name="issuer" kind="url" id_prefix=prefix value=v(&s.issuer) error=error
+                            hint="Endpoints and signing keys are read from {issuer}/.well-known/openid-configuration."
+                        />
+                    }.into_any()
+                } else {
+                    view! {
+                        <TextField label="Authorize URL" name="authorize_url" kind="url" id_prefix=prefix value=v(&s.authorize_url) error=error/>
+                        <TextField label="Token URL" name="token_url" kind="url" id_prefix=prefix value=v(&s.token_url) error=error/>
+                        <TextField label="Profile URL" name="profile_url" kind="url" id_prefix=prefix value=v(&s.profile_url) error=error/>
+                        <TextField label="Revoke URL" name="revoke_url" kind="url" id_prefix=prefix value=v(&s.revoke_url) error=error hint="Leave empty if the provider has none."/>
+                    }.into_any()
+                }}
+                {uses_graph.then(|| view! {
+                    <TextField
+                        label="Graph API version" name="graph_version" id_prefix=prefix value=v(&s.graph_version) error=error
+                        hint="Replaces {version} in the URLs above."
+                    />
+                })}
+            </details>
+            <div class="form-actions">
+                <button type="submit" class="btn btn-primary" disabled=move || save.pending().get()>
+                    {format!("Save {}", p.label())}
+                </button>
+            </div>
+        </ActionForm>
+    }
+}
+
+/// The redirect URI to register at the provider, with a copy button.
+#[component]
+fn RedirectUri(uri: String) -> impl IntoView {
+    let copied = RwSignal::new(false);
+    let to_copy = uri.clone();
+    let copy = move |_| {
+        #[cfg(feature = "hydrate")]
+        if let Some(window) = web_sys::window() {
+            let _ = window.navigator().clipboard().write_text(&to_copy);
+            copied.set(true);
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = &to_copy;
+    };
+    view! {
+        <div class="redirect-uri">
+            <span class="redirect-label">"Redirect URI to register"</span>
+            <code>{uri}</code>
+            <button type="button" class="btn btn-secondary btn-sm" on:click=copy>
+                {move || if copied.get() { "Copied" } else { "Copy" }}
+            </button>
+        </div>
+    }
+}

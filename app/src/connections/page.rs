@@ -1,0 +1,141 @@
+//! Settings › Applications: a card per offered provider, Connect or the connected account.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+use super::api::{DisconnectAccount, list_applications};
+use super::{ApplicationCard, ConnectionView, ProviderId};
+use crate::components::Flash;
+
+/// The sentence shown for an outcome code of the connect flow (`issue=` in the URL).
+pub fn issue_message(kind: &str, provider: ProviderId) -> String {
+    let p = provider.label();
+    match kind {
+        "cancelled" => format!("You cancelled connecting {p}. Nothing was changed."),
+        "denied" => format!("{p} did not grant access. Nothing was changed."),
+        "timeout" => format!("{p} did not answer in time. Nothing was changed; please try again in a moment."),
+        "unreachable" => format!("{p} could not be reached. Nothing was changed; please try again later."),
+        "rejected" => format!("{p} refused the request. Nothing was changed; if this persists, tell an administrator."),
+        "malformed" => format!("{p} sent an answer we could not read. Nothing was changed; please try again later."),
+        "incomplete" => format!("{p} did not share the profile details we need. Nothing was changed."),
+        "id_token" => format!("{p}'s sign-in could not be verified. Nothing was changed; please try again."),
+        "taken" => format!("This {p} account is already connected to another Orga profile. Nothing was changed."),
+        "not_offered" | "config" => format!("{p} is not available on this server right now. Nothing was changed."),
+        _ => format!("Connecting {p} failed. Nothing was changed; please try again."),
+    }
+}
+
+/// The flash message for the query string a flow or a form post came back with.
+fn flash_from_query(query: &leptos_router::params::ParamsMap) -> Option<(String, String)> {
+    let provider = |key: &str| query.get(key).and_then(|s| ProviderId::from_slug(&s));
+    if let Some(p) = provider("connected") {
+        return Some(("success".into(), format!("Your {} account is connected.", p.label())));
+    }
+    if let Some(p) = provider("disconnected") {
+        return Some(("success".into(), format!("Your {} account is disconnected.", p.label())));
+    }
+    let p = provider("provider")?;
+    let kind = query.get("issue")?;
+    let level = if kind == "cancelled" { "info" } else { "error" };
+    Some((level.into(), issue_message(&kind, p)))
+}
+
+/// Settings › Applications.
+#[component]
+pub fn ApplicationsPage() -> impl IntoView {
+    let disconnect = ServerAction::<DisconnectAccount>::new();
+    let cards = Resource::new(move || disconnect.version().get(), |_| list_applications());
+    let query = use_query_map();
+    let flash = move || match disconnect.value().get() {
+        Some(Ok(p)) => Some(("success".to_owned(), format!("Your {} account is disconnected.", p.label()))),
+        Some(Err(err)) => Some(("error".to_owned(), err.to_string())),
+        None => flash_from_query(&query.read()),
+    };
+    view! {
+        <Title text="Applications · Orga Connect"/>
+        <header class="page-header">
+            <h1>"Applications"</h1>
+            <p class="muted">"Social accounts connected to your profile. Connecting fills your empty name and picture; it never overwrites what you set."</p>
+        </header>
+        {move || flash().map(|(kind, message)| view! { <Flash kind=kind message=message/> })}
+        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match cards.await {
+                    Ok(list) if list.is_empty() => view! {
+                        <div class="card empty-state">
+                            <h2>"No applications available"</h2>
+                            <p>"An administrator has not set up any social account provider on this server yet."</p>
+                        </div>
+                    }.into_any(),
+                    Ok(list) => view! {
+                        <div class="app-grid">
+                            {list.into_iter().map(|card| view! { <AppCard card=card disconnect=disconnect/> }).collect_view()}
+                        </div>
+                    }.into_any(),
+                    Err(err) => view! { <div class="alert alert-error" role="alert">{err.to_string()}</div> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+/// A provider's card.
+#[component]
+fn AppCard(card: ApplicationCard, disconnect: ServerAction<DisconnectAccount>) -> impl IntoView {
+    let p = card.provider;
+    let heading = format!("app-{}", p.slug());
+    let labelled_by = heading.clone();
+    view! {
+        <section class="card app-card" aria-labelledby=labelled_by data-testid=format!("app-{}", p.slug())>
+            <div class="provider-head">
+                <span class=format!("provider-logo provider-{}", p.slug()) aria-hidden="true">{p.label().chars().next()}</span>
+                <h2 id=heading>{p.label()}</h2>
+                {card.sandbox.then(|| view! { <span class="badge badge-sandbox" title="Uses the built-in provider sandbox, not the real provider">"Sandbox"</span> })}
+                {card.connection.is_some().then(|| view! { <span class="badge badge-on">"Connected"</span> })}
+            </div>
+            {match card.connection {
+                Some(c) => view! { <Connected provider=p connection=c disconnect=disconnect/> }.into_any(),
+                None => view! {
+                    <p class="muted">{format!("Connect your {} account to show it on your profile.", p.label())}</p>
+                    <form method="post" action=format!("/auth/{}/connect", p.slug())>
+                        <button type="submit" class="btn btn-primary">{format!("Connect {}", p.label())}</button>
+                    </form>
+                }.into_any(),
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn Connected(provider: ProviderId, connection: ConnectionView, disconnect: ServerAction<DisconnectAccount>) -> impl IntoView {
+    let name = connection.display_name.clone().or_else(|| connection.username.clone()).unwrap_or_else(|| provider.label().to_owned());
+    view! {
+        <div class="account">
+            {match connection.avatar_url.clone() {
+                Some(src) => view! { <img class="avatar avatar-md" src=src alt=format!("{name}'s picture") referrerpolicy="no-referrer"/> }.into_any(),
+                None => view! { <span class="avatar avatar-md avatar-initials" aria-hidden="true">{name.chars().next()}</span> }.into_any(),
+            }}
+            <div class="account-text">
+                <p class="account-name">{name.clone()}</p>
+                {connection.username.clone().map(|u| view! { <p class="muted account-handle">{format!("@{u}")}</p> })}
+                {connection.profile_url.clone().map(|href| view! {
+                    <a href=href target="_blank" rel="noopener noreferrer">{format!("View profile on {}", provider.label())}</a>
+                })}
+                <p class="muted small">"Connected on " <time datetime=connection.connected_at.clone()>{connection.connected_on.clone()}</time></p>
+            </div>
+        </div>
+        <details class="confirm">
+            <summary class="btn btn-danger">"Disconnect"</summary>
+            <div class="confirm-body">
+                <p>{format!("Disconnect your {} account? Orga Connect deletes its access and asks {} to revoke it. You can connect again later.", provider.label(), provider.label())}</p>
+                <ActionForm action=disconnect attr:class="inline-form">
+                    <input type="hidden" name="provider" value=provider.slug()/>
+                    <button type="submit" class="btn btn-danger" disabled=move || disconnect.pending().get()>
+                        {format!("Yes, disconnect {}", provider.label())}
+                    </button>
+                </ActionForm>
+            </div>
+        </details>
+    }
+}

@@ -1,0 +1,227 @@
+//! Google through OpenID Connect; any standards-compliant OpenID provider can stand in, since
+//! every endpoint comes from the issuer's discovery document.
+//! <https://developers.google.com/identity/openid-connect/openid-connect>
+//! Quirks: the ID token must be verified (JWKS signature, `iss`, `aud`, `exp`, `nonce`); name
+//! and picture come from its claims, or from userinfo when absent; Google profiles have no
+//! public URL.
+
+use async_trait::async_trait;
+use jsonwebtoken::{Algorithm, DecodingKey, Validation, decode, decode_header, jwk::JwkSet};
+use reqwest::Client;
+use serde::Deserialize;
+use url::Url;
+
+use super::http::{send, send_json};
+use super::{AuthorizeRequest, Provider, ProviderConfig, ProviderDefaults, ProviderError, ProviderProfile, TokenSet, non_empty};
+use crate::connections::ProviderId;
+use crate::crypto::Secret;
+
+/// Google.
+pub struct Google;
+
+#[derive(Deserialize)]
+struct Discovery {
+    issuer: String,
+    authorization_endpoint: String,
+    token_endpoint: String,
+    userinfo_endpoint: Option<String>,
+    revocation_endpoint: Option<String>,
+    jwks_uri: String,
+}
+
+#[derive(Deserialize)]
+struct TokenAnswer {
+    access_token: Option<String>,
+    refresh_token: Option<String>,
+    expires_in: Option<i64>,
+    scope: Option<String>,
+    id_token: Option<String>,
+}
+
+/// The claims we read from the ID token, and the userinfo answer (same names).
+#[derive(Deserialize, Default)]
+pub struct Claims {
+    sub: Option<String>,
+    email: Option<String>,
+    name: Option<String>,
+    given_name: Option<String>,
+    family_name: Option<String>,
+    picture: Option<String>,
+    nonce: Option<String>,
+}
+
+impl Claims {
+    fn complete(&self) -> bool {
+        self.name.is_some() && self.picture.is_some()
+    }
+
+    /// Fills what the ID token lacked from userinfo.
+    fn merge(mut self, info: Claims) -> Self {
+        self.email = self.email.or(info.email);
+        self.name = self.name.or(info.name);
+        self.given_name = self.given_name.or(info.given_name);
+        self.family_name = self.family_name.or(info.family_name);
+        self.picture = self.picture.or(info.picture);
+        self
+    }
+}
+
+/// Maps verified claims to our profile.
+pub fn map_claims(claims: Claims) -> Result<ProviderProfile, ProviderError> {
+    Ok(ProviderProfile {
+        id: non_empty(claims.sub).ok_or(ProviderError::MissingField("sub"))?,
+        username: None,
+        display_name: non_empty(claims.name),
+        first_name: non_empty(claims.given_name),
+        last_name: non_empty(claims.family_name),
+        email: non_empty(claims.email),
+        avatar_url: non_empty(claims.picture),
+        profile_url: None,
+    })
+}
+
+fn issuer(cfg: &ProviderConfig) -> Result<String, ProviderError> {
+    let issuer = cfg.issuer.as_deref().map(|i| i.trim_end_matches('/')).unwrap_or_default();
+    if issuer.is_empty() {
+        return Err(ProviderError::Config("no OpenID Connect issuer set".into()));
+    }
+    Ok(issuer.to_owned())
+}
+
+async fn discover(cfg: &ProviderConfig, http: &Client) -> Result<Discovery, ProviderError> {
+    let issuer = issuer(cfg)?;
+    let url = Url::parse(&format!("{issuer}/.well-known/openid-configuration"))
+        .map_err(|e| ProviderError::Config(format!("issuer {issuer:?}: {e}")))?;
+    let doc: Discovery = send_json(http.get(url)).await?;
+    // OpenID Connect Discovery §4.3: the document must name the issuer it was fetched for.
+    if doc.issuer.trim_end_matches('/') != issuer {
+        return Err(ProviderError::Malformed(format!("discovery names issuer {:?}", doc.issuer)));
+    }
+    Ok(doc)
+}
+
+fn parse_url(raw: &str) -> Result<Url, ProviderError> {
+    Url::parse(raw).map_err(|e| ProviderError::Malformed(format!("{raw:?}: {e}")))
+}
+
+/// Verifies the ID token's signature with the issuer's JWKS, then its claims.
+async fn verify_id_token(
+    cfg: &ProviderConfig,
+    http: &Client,
+    doc: &Discovery,
+    id_token: &str,
+    nonce: Option<&str>,
+) -> Result<Claims, ProviderError> {
+    let invalid = |e: jsonwebtoken::errors::Error| ProviderError::InvalidIdToken(e.to_string());
+    let header = decode_header(id_token).map_err(invalid)?;
+    if !matches!(header.alg, Algorithm::RS256 | Algorithm::RS384 | Algorithm::RS512 | Algorithm::ES256 | Algorithm::ES384) {
+        return Err(ProviderError::InvalidIdToken(format!("algorithm {:?} not accepted", header.alg)));
+    }
+    let jwks: JwkSet = send_json(http.get(parse_url(&doc.jwks_uri)?)).await?;
+    let jwk = match &header.kid {
+        Some(kid) => jwks.find(kid),
+        None => jwks.keys.first(),
+    }
+    .ok_or_else(|| ProviderError::InvalidIdToken("no matching key in the JWKS".into()))?;
+    let key = DecodingKey::from_jwk(jwk).map_err(invalid)?;
+    let mut validation = Validation::new(header.alg);
+    validation.set_issuer(&[doc.issuer.as_str()]);
+    validation.set_audience(&[cfg.client_id.as_str()]);
+    validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
+    validation.leeway = 60;
+    let claims = decode::<Claims>(id_token, &key, &validation).map_err(invalid)?.claims;
+    if claims.nonce.as_deref() != nonce {
+        return Err(ProviderError::InvalidIdToken("nonce does not match".into()));
+    }
+    Ok(claims)
+}
+
+#[async_trait]
+impl Provider for Google {
+    fn id(&self) -> ProviderId {
+        ProviderId::Google
+    }
+
+    fn defaults(&self) -> ProviderDefaults {
+        ProviderDefaults {
+            scopes: "openid email profile",
+            authorize_url: "",
+            token_url: "",
+            profile_url: "",
+            revoke_url: None,
+            graph_version: None,
+            issuer: Some("https://accounts.google.com"),
+        }
+    }
+
+    async fn authorize_url(&self, cfg: &ProviderConfig, http: &Client, req: &AuthorizeRequest<'_>) -> Result<Url, ProviderError> {
+        let doc = discover(cfg, http).await?;
+        let mut url = parse_url(&doc.authorization_endpoint)?;
+        let mut query = url.query_pairs_mut();
+        query
+            .append_pair("response_type", "code")
+            .append_pair("client_id", &cfg.client_id)
+            .append_pair("redirect_uri", req.redirect_uri)
+            .append_pair("scope", &cfg.scopes)
+            .append_pair("state", req.state)
+            .append_pair("code_challenge", req.pkce_challenge)
+            .append_pair("code_challenge_method", "S256");
+        if let Some(nonce) = req.nonce {
+            query.append_pair("nonce", nonce);
+        }
+        drop(query);
+        Ok(url)
+    }
+
+    async fn exchange_code(
+        &self,
+        cfg: &ProviderConfig,
+        http: &Client,
+        code: &str,
+        redirect_uri: &str,
+        pkce_verifier: &str,
+    ) -> Result<TokenSet, ProviderError> {
+        let doc = discover(cfg, http).await?;
+        let form = [
+            ("grant_type", "authorization_code"),
+            ("code", code),
+            ("redirect_uri", redirect_uri),
+            ("client_id", cfg.client_id.as_str()),
+            ("client_secret", cfg.client_secret.expose()),
+            ("code_verifier", pkce_verifier),
+        ];
+        let answer: TokenAnswer = send_json(http.post(parse_url(&doc.token_endpoint)?).form(&form)).await?;
+        Ok(TokenSet {
+            access_token: Secret::new(non_empty(answer.access_token).ok_or(ProviderError::MissingField("access_token"))?),
+            refresh_token: non_empty(answer.refresh_token).map(Secret::new),
+            expires_in: answer.expires_in,
+            scopes: non_empty(answer.scope),
+            id_token: Some(non_empty(answer.id_token).ok_or(ProviderError::MissingField("id_token"))?),
+        })
+    }
+
+    async fn fetch_profile(&self, cfg: &ProviderConfig, http: &Client, tokens: &TokenSet, nonce: Option<&str>) -> Result<ProviderProfile, ProviderError> {
+        let doc = discover(cfg, http).await?;
+        let id_token = tokens.id_token.as_deref().ok_or(ProviderError::MissingField("id_token"))?;
+        let mut claims = verify_id_token(cfg, http, &doc, id_token, nonce).await?;
+        if !claims.complete() {
+            if let Some(endpoint) = &doc.userinfo_endpoint {
+                let req = http.get(parse_url(endpoint)?).bearer_auth(tokens.access_token.expose());
+                let info: Claims = send_json(req).await?;
+                // Userinfo must describe the same subject as the ID token (OIDC Core §5.3.2).
+                if info.sub.is_some() && info.sub != claims.sub {
+                    return Err(ProviderError::InvalidIdToken("userinfo subject differs".into()));
+                }
+                claims = claims.merge(info);
+            }
+        }
+        map_claims(claims)
+    }
+
+    async fn revoke(&self, cfg: &ProviderConfig, http: &Client, access_token: &Secret) -> Result<(), ProviderError> {
+        let doc = discover(cfg, http).await?;
+        let Some(endpoint) = doc.revocation_endpoint.or_else(|| cfg.revoke_url.clone()) else { return Ok(()) };
+        send(http.post(parse_url(&endpoint)?).form(&[("token", access_token.expose())])).await.map(drop)
+    }
+}
+

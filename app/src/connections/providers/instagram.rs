@@ -1,0 +1,184 @@
+//! Instagram API with Instagram Login (business login).
+//! <https://developers.facebook.com/docs/instagram-platform/instagram-api-with-instagram-login/business-login>
+//! Quirks: the token answer has no `token_type`, its `user_id` is a number, and newer answers
+//! wrap everything in a `data` array; the short-lived token is traded at once for a long-lived
+//! one (`ig_exchange_token`); there is no revoke endpoint (people remove the app in Instagram);
+//! profile links are `https://www.instagram.com/{username}`.
+
+use async_trait::async_trait;
+use reqwest::Client;
+use serde::Deserialize;
+use serde_json::Value;
+use url::Url;
+
+use super::http::{send, send_json};
+use super::{AuthorizeRequest, Provider, ProviderConfig, ProviderDefaults, ProviderError, ProviderProfile, TokenSet, non_empty};
+use crate::connections::ProviderId;
+use crate::crypto::Secret;
+
+/// Instagram.
+pub struct Instagram;
+
+#[derive(Deserialize)]
+struct ShortToken {
+    access_token: Option<String>,
+    permissions: Option<Value>,
+}
+
+#[derive(Deserialize)]
+struct LongToken {
+    access_token: Option<String>,
+    expires_in: Option<i64>,
+}
+
+#[derive(Deserialize)]
+struct Me {
+    user_id: Option<Value>,
+    id: Option<Value>,
+    username: Option<String>,
+    name: Option<String>,
+    profile_picture_url: Option<String>,
+}
+
+/// An id that Instagram sends as a number in some answers and a string in others.
+fn id_string(value: Option<Value>) -> Option<String> {
+    match value? {
+        Value::String(s) => non_empty(Some(s)),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+/// Parses the short-lived token answer, flat or wrapped in `data: [...]`.
+fn parse_short_token(json: &[u8]) -> Result<ShortToken, ProviderError> {
+    let value: Value = serde_json::from_slice(json).map_err(|e| ProviderError::Malformed(e.to_string()))?;
+    let inner = match value.get("data").and_then(Value::as_array).and_then(|a| a.first()) {
+        Some(first) => first.clone(),
+        None => value,
+    };
+    serde_json::from_value(inner).map_err(|e| ProviderError::Malformed(e.to_string()))
+}
+
+/// Granted permissions as a space-separated list (a JSON array or a comma-separated string).
+fn permissions(value: Option<Value>) -> Option<String> {
+    let list: Vec<String> = match value? {
+        Value::Array(items) => items.into_iter().filter_map(|v| v.as_str().map(str::to_owned)).collect(),
+        Value::String(s) => s.split(',').map(|p| p.trim().to_owned()).filter(|p| !p.is_empty()).collect(),
+        _ => return None,
+    };
+    (!list.is_empty()).then(|| list.join(" "))
+}
+
+/// Maps `graph.instagram.com/me` JSON to our profile; `site` is where profiles live.
+pub fn map_profile(json: &[u8], site: &str) -> Result<ProviderProfile, ProviderError> {
+    let me: Me = serde_json::from_slice(json).map_err(|e| ProviderError::Malformed(e.to_string()))?;
+    let id = id_string(me.user_id).or_else(|| id_string(me.id)).ok_or(ProviderError::MissingField("user_id"))?;
+    let username = non_empty(me.username);
+    Ok(ProviderProfile {
+        id,
+        profile_url: username.as_ref().map(|u| format!("{site}/{u}")),
+        display_name: non_empty(me.name).or_else(|| username.clone()),
+        username,
+        first_name: None,
+        last_name: None,
+        email: None,
+        avatar_url: non_empty(me.profile_picture_url),
+    })
+}
+
+/// The long-lived exchange lives beside the versioned profile endpoint:
+/// `https://graph.instagram.com/{version}/me` → `https://graph.instagram.com/access_token`.
+fn long_lived_url(cfg: &ProviderConfig) -> Result<Url, ProviderError> {
+    let template = cfg.profile_url.trim_end_matches('/');
+    let base = template.strip_suffix("/{version}/me").or_else(|| template.strip_suffix("/me"));
+    match base {
+        Some(base) => cfg.url(&format!("{base}/access_token")),
+        None => {
+            let mut url = cfg.url(template)?;
+            url.set_path("/access_token");
+            url.set_query(None);
+            Ok(url)
+        }
+    }
+}
+
+/// The site profiles live on: the authorize URL without `/oauth/authorize`.
+fn profile_site(cfg: &ProviderConfig) -> String {
+    let authorize = cfg.authorize_url.trim_end_matches('/');
+    authorize.strip_suffix("/oauth/authorize").unwrap_or("https://www.instagram.com").to_owned()
+}
+
+#[async_trait]
+impl Provider for Instagram {
+    fn id(&self) -> ProviderId {
+        ProviderId::Instagram
+    }
+
+    fn defaults(&self) -> ProviderDefaults {
+        ProviderDefaults {
+            scopes: "instagram_business_basic",
+            authorize_url: "https://www.instagram.com/oauth/authorize",
+            token_url: "https://api.instagram.com/oauth/access_token",
+            profile_url: "https://graph.instagram.com/{version}/me",
+            revoke_url: None,
+            graph_version: Some("v23.0"),
+            issuer: None,
+        }
+    }
+
+    async fn authorize_url(&self, cfg: &ProviderConfig, _http: &Client, req: &AuthorizeRequest<'_>) -> Result<Url, ProviderError> {
+        // Instagram Login does not take PKCE: the verifier stays unused.
+        let mut url = cfg.url(&cfg.authorize_url)?;
+        url.query_pairs_mut()
+            .append_pair("client_id", &cfg.client_id)
+            .append_pair("redirect_uri", req.redirect_uri)
+            .append_pair("response_type", "code")
+            .append_pair("scope", &cfg.scopes)
+            .append_pair("state", req.state);
+        Ok(url)
+    }
+
+    async fn exchange_code(
+        &self,
+        cfg: &ProviderConfig,
+        http: &Client,
+        code: &str,
+        redirect_uri: &str,
+        _pkce_verifier: &str,
+    ) -> Result<TokenSet, ProviderError> {
+        let form = [
+            ("client_id", cfg.client_id.as_str()),
+            ("client_secret", cfg.client_secret.expose()),
+            ("grant_type", "authorization_code"),
+            ("redirect_uri", redirect_uri),
+            ("code", code),
+        ];
+        let short = parse_short_token(&send(http.post(cfg.url(&cfg.token_url)?).form(&form)).await?)?;
+        let short_token = non_empty(short.access_token).ok_or(ProviderError::MissingField("access_token"))?;
+        let query = [
+            ("grant_type", "ig_exchange_token"),
+            ("client_secret", cfg.client_secret.expose()),
+            ("access_token", short_token.as_str()),
+        ];
+        let long: LongToken = send_json(http.get(long_lived_url(cfg)?).query(&query)).await?;
+        Ok(TokenSet {
+            access_token: Secret::new(non_empty(long.access_token).ok_or(ProviderError::MissingField("access_token"))?),
+            refresh_token: None,
+            expires_in: long.expires_in,
+            scopes: permissions(short.permissions),
+            id_token: None,
+        })
+    }
+
+    async fn fetch_profile(&self, cfg: &ProviderConfig, http: &Client, tokens: &TokenSet, _nonce: Option<&str>) -> Result<ProviderProfile, ProviderError> {
+        let query = [
+            ("fields", "user_id,username,name,profile_picture_url"),
+            ("access_token", tokens.access_token.expose()),
+        ];
+        map_profile(&send(http.get(cfg.url(&cfg.profile_url)?).query(&query)).await?, &profile_site(cfg))
+    }
+
+    async fn revoke(&self, _cfg: &ProviderConfig, _http: &Client, _access_token: &Secret) -> Result<(), ProviderError> {
+        Ok(())
+    }
+}

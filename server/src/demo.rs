@@ -1,0 +1,36 @@
+//! Demo mode: every provider that an admin has not configured is pointed at the built-in
+//! sandbox, so a new user can connect all four in the browser without real credentials.
+
+use app::admin::settings::{SettingsInput, load_row, save};
+use app::connections::ProviderId;
+use app::state::AppState;
+
+use crate::StartError;
+use crate::sandbox::Sandbox;
+
+/// Configures the sandbox for each provider that has no client id yet; leaves the rest alone.
+pub async fn configure_sandbox_providers(state: &AppState, sandbox: &Sandbox) -> Result<(), StartError> {
+    for provider in ProviderId::ALL {
+        let slug = provider.slug();
+        let row = load_row(&state.db, provider).await?;
+        if !row.client_id.is_empty() {
+            continue;
+        }
+        let Some(endpoints) = sandbox.endpoints(slug) else { continue };
+        let input = SettingsInput {
+            enabled: true,
+            client_id: Sandbox::client_id(slug),
+            client_secret: Some(Sandbox::client_secret(slug)),
+            scopes: row.scopes,
+            authorize_url: endpoints.authorize_url,
+            token_url: endpoints.token_url,
+            profile_url: endpoints.profile_url,
+            revoke_url: endpoints.revoke_url.unwrap_or_default(),
+            graph_version: row.graph_version.unwrap_or_default(),
+            issuer: endpoints.issuer.unwrap_or_default(),
+        };
+        save(&state.db, &state.cipher, provider, input).await?;
+        tracing::info!(provider = slug, "demo mode: provider configured against the sandbox");
+    }
+    Ok(())
+}

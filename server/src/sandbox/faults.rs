@@ -1,0 +1,85 @@
+//! Fault injection wrapped around every JSON endpoint.
+
+use std::future::Future;
+
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde_json::Value;
+
+use super::{Core, Endpoint, Fault, util};
+
+/// A JSON endpoint's result: a 200 body, or an already-built error response.
+pub(crate) type Reply = Result<Value, Response>;
+
+/// Runs `run` under whatever fault is installed on `(provider, endpoint)`.
+/// `error` builds the provider-style error body for an injected status.
+/// `run` is only polled when the fault lets the request through, so a `Status`
+/// fault leaves authorization codes unconsumed and the app can retry.
+pub(crate) async fn guard<F>(
+    core: &Core,
+    provider: &str,
+    endpoint: Endpoint,
+    error: impl FnOnce(StatusCode) -> Response,
+    run: F,
+) -> Response
+where
+    F: Future<Output = Reply>,
+{
+    match core.store.fault(provider, endpoint) {
+        None => finish(run.await, None),
+        Some(Fault::Delay(duration)) => {
+            tokio::time::sleep(duration).await;
+            finish(run.await, None)
+        }
+        Some(Fault::Status(code)) => error(StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)),
+        Some(Fault::MalformedJson) => util::malformed(truncated(endpoint)),
+        Some(Fault::MissingFields) => finish(run.await, Some(endpoint)),
+    }
+}
+
+fn finish(reply: Reply, strip_for: Option<Endpoint>) -> Response {
+    match reply {
+        Ok(mut body) => {
+            if let Some(endpoint) = strip_for {
+                strip(endpoint, &mut body);
+            }
+            util::json(StatusCode::OK, body)
+        }
+        Err(response) => response,
+    }
+}
+
+/// A body cut mid-value, the way a dropped connection behind a proxy looks.
+fn truncated(endpoint: Endpoint) -> &'static str {
+    match endpoint {
+        Endpoint::Token | Endpoint::LongLivedToken => r#"{"access_token": "abc"#,
+        Endpoint::Profile => r#"{"id": "12345"#,
+        Endpoint::Revoke => r#"{"success": tr"#,
+        Endpoint::Discovery => r#"{"issuer": "http"#,
+        Endpoint::Jwks => r#"{"keys": [{"kty": "RS"#,
+    }
+}
+
+/// Removes the fields a client cannot do without.
+fn strip(endpoint: Endpoint, body: &mut Value) {
+    let keys: &[&str] = match endpoint {
+        Endpoint::Token | Endpoint::LongLivedToken => &["access_token"],
+        Endpoint::Profile => &["id", "user_id", "sub", "name"],
+        Endpoint::Revoke => &["success", "revoked"],
+        Endpoint::Discovery => &["issuer", "token_endpoint", "jwks_uri"],
+        Endpoint::Jwks => &["keys"],
+    };
+    remove_keys(body, keys);
+    // X wraps the profile in `data`.
+    if let Some(data) = body.get_mut("data") {
+        remove_keys(data, keys);
+    }
+}
+
+fn remove_keys(value: &mut Value, keys: &[&str]) {
+    if let Some(object) = value.as_object_mut() {
+        for key in keys {
+            object.remove(*key);
+        }
+    }
+}
