@@ -129,3 +129,26 @@ mod server_conversions {
         }
     }
 }
+
+/// Gives a failed server-function call the status of its error (server functions answer 500
+/// for every error otherwise). Plain form posts are left alone: their answer is a redirect back
+/// to the form, which a 4xx status would break.
+#[cfg(feature = "ssr")]
+pub async fn with_status<T>(result: Result<T, AppError>) -> Result<T, AppError> {
+    if let Err(err) = &result {
+        if !crate::accounts::server::is_plain_form_post().await {
+            let options = leptos::prelude::use_context::<leptos_axum::ResponseOptions>();
+            if let (Some(options), Ok(code)) = (options, axum::http::StatusCode::from_u16(err.status_code())) {
+                options.set_status(code);
+            }
+        }
+    }
+    result
+}
+
+/// In the browser build the server-function bodies are not compiled; this keeps the wrapper's
+/// name resolvable there.
+#[cfg(not(feature = "ssr"))]
+pub async fn with_status<T>(result: Result<T, AppError>) -> Result<T, AppError> {
+    result
+}

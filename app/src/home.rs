@@ -17,18 +17,14 @@ pub fn HomePage() -> impl IntoView {
                 "see what is connected, and disconnect whenever you like."
             </p>
             <div class="hero-actions">
-                <Suspense fallback=|| ()>
-                    {move || Suspend::new(async move {
-                        if auth.user.await.ok().flatten().is_some() {
-                            view! { <A href="/settings/applications" attr:class="btn btn-primary">"Manage connected accounts"</A> }.into_any()
-                        } else {
-                            view! {
-                                <A href="/signup" attr:class="btn btn-primary">"Create an account"</A>
-                                <A href="/signin" attr:class="btn btn-secondary">"Sign in"</A>
-                            }.into_any()
-                        }
-                    })}
-                </Suspense>
+                {move || if auth.user.get().is_some() {
+                    view! { <A href="/settings/applications" attr:class="btn btn-primary">"Manage connected accounts"</A> }.into_any()
+                } else {
+                    view! {
+                        <A href="/signup" attr:class="btn btn-primary">"Create an account"</A>
+                        <A href="/signin" attr:class="btn btn-secondary">"Sign in"</A>
+                    }.into_any()
+                }}
             </div>
         </section>
         <section class="features">

@@ -19,24 +19,20 @@ pub fn Header() -> impl IntoView {
                 <span>"Orga Connect"</span>
             </A>
             <nav class="topnav" aria-label="Main">
-                <Suspense fallback=|| ()>
-                    {move || Suspend::new(async move {
-                        match auth.user.await.ok().flatten() {
-                            Some(user) => view! {
-                                <A href="/settings/profile">"Settings"</A>
-                                {user.is_admin.then(|| view! { <A href="/admin/social-apps">"Admin"</A> })}
-                                <span class="topnav-user" title=user.email.clone()>{user.display_name()}</span>
-                                <ActionForm action=sign_out attr:class="inline-form">
-                                    <button type="submit" class="btn btn-ghost">"Sign out"</button>
-                                </ActionForm>
-                            }.into_any(),
-                            None => view! {
-                                <A href="/signin">"Sign in"</A>
-                                <A href="/signup" attr:class="btn btn-primary btn-sm">"Create account"</A>
-                            }.into_any(),
-                        }
-                    })}
-                </Suspense>
+                {move || match auth.user.get() {
+                    Some(user) => view! {
+                        <A href="/settings/profile">"Settings"</A>
+                        {user.is_admin.then(|| view! { <A href="/admin/social-apps">"Admin"</A> })}
+                        <span class="topnav-user" title=user.email.clone()>{user.display_name()}</span>
+                        <ActionForm action=sign_out attr:class="inline-form">
+                            <button type="submit" class="btn btn-ghost">"Sign out"</button>
+                        </ActionForm>
+                    }.into_any(),
+                    None => view! {
+                        <A href="/signin">"Sign in"</A>
+                        <A href="/signup" attr:class="btn btn-primary btn-sm">"Create account"</A>
+                    }.into_any(),
+                }}
             </nav>
         </header>
     }

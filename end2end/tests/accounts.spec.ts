@@ -5,7 +5,7 @@ test('sign up, sign out and sign in again', async ({ page }) => {
   const email = uniqueEmail('grace');
   await signUp(page, 'Grace Hopper', email);
   await expect(page).toHaveURL(/\/settings\/profile$/);
-  await expect(page.getByRole('heading', { name: 'Profile' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Profile', exact: true })).toBeVisible();
   await expect(page.locator('.profile-card')).toContainText('Grace Hopper');
   await expect(page.locator('.profile-card')).toContainText(email);
   await page.screenshot({ path: 'screenshots/profile.png', fullPage: true });
@@ -43,7 +43,7 @@ test('sign-up explains bad input beside the form', async ({ page }) => {
   await expect(page).toHaveURL(/\/settings\/profile$/);
   await signOut(page);
 
-  await signUp(page, 'Second Owner', email);
+  await signUp(page, 'Second Owner', email, { expectError: true });
   await expect(page.getByRole('alert')).toContainText('already exists');
 
   await page.getByLabel('Email').fill('not-an-email');

@@ -7,7 +7,7 @@ test('a visitor is sent to sign in and brought back', async ({ page }) => {
   await expect(page.locator('body[data-hydrated="true"]')).toHaveCount(1);
   await signIn(page, ADMIN.email, ADMIN.password);
   await expect(page).toHaveURL(/\/settings\/applications$/);
-  await expect(page.getByRole('heading', { name: 'Applications' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Applications', exact: true })).toBeVisible();
 });
 
 test('the admin area is refused to a user', async ({ page }) => {

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { open, signUp, uniqueEmail } from './helpers';
+import { cardReady, open, signUp, uniqueEmail } from './helpers';
 import { LABELS, SANDBOX, appCard, configureProvider, connectAs, type Slug } from './providers';
 
 const ALL: Slug[] = ['facebook', 'x', 'instagram', 'google'];
@@ -9,7 +9,6 @@ for (const p of ALL) {
     await configureProvider(browser, p);
     // One name only: the last name and the picture are empty, for the provider to fill.
     await signUp(page, 'Sam', uniqueEmail(`sam-${p}`));
-    await expect(page).toHaveURL(/\/settings\/profile$/);
     await open(page, '/settings/applications');
     await expect(appCard(page, p).getByRole('button', { name: `Connect ${LABELS[p]}` })).toBeVisible();
 
@@ -33,6 +32,7 @@ for (const p of ALL) {
 
     // Disconnect, confirmed, without a full page load.
     await open(page, '/settings/applications');
+    await cardReady(page, `app-${p}`);
     await page.evaluate(() => ((window as unknown as { __stay: number }).__stay = 1));
     await appCard(page, p).getByText('Disconnect', { exact: true }).click();
     await appCard(page, p).getByRole('button', { name: `Yes, disconnect ${LABELS[p]}` }).click();
@@ -68,6 +68,7 @@ test('a tampered state is refused', async ({ browser, page }) => {
   await configureProvider(browser, 'google');
   await signUp(page, 'Tamper Test', uniqueEmail('tamper'));
   await open(page, '/settings/applications');
+  await cardReady(page, 'app-google');
   await appCard(page, 'google').getByRole('button', { name: 'Connect Google' }).click();
   await expect(page).toHaveURL(new RegExp(`^${SANDBOX}/`));
   const res = await page.goto('/auth/google/callback?code=made-up&state=tampered');

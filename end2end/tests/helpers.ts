@@ -13,12 +13,19 @@ export async function open(page: Page, path: string): Promise<void> {
   await expect(page.locator('body[data-hydrated="true"]')).toHaveCount(1);
 }
 
-export async function signUp(page: Page, name: string, email: string, password = 'correct horse'): Promise<void> {
+/** Signs up; unless `expectError`, waits until the new account lands on its profile. */
+export async function signUp(page: Page, name: string, email: string, opts: { expectError?: boolean } = {}): Promise<void> {
   await open(page, '/signup');
   await page.getByLabel('Name').fill(name);
   await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(password);
+  await page.getByLabel('Password').fill('correct horse');
   await page.getByRole('button', { name: 'Create account' }).click();
+  if (!opts.expectError) await expect(page).toHaveURL(/\/settings\/profile$/);
+}
+
+/** Waits until a card (under Suspense) is interactive. */
+export async function cardReady(page: Page, testId: string): Promise<void> {
+  await expect(page.locator(`[data-testid="${testId}"][data-hydrated="true"]`)).toHaveCount(1);
 }
 
 export async function signIn(page: Page, email: string, password: string): Promise<void> {

@@ -1,5 +1,5 @@
 import { expect, type Browser, type Page } from '@playwright/test';
-import { ADMIN, open, signIn } from './helpers';
+import { ADMIN, cardReady, open, signIn } from './helpers';
 
 export type Slug = 'facebook' | 'x' | 'instagram' | 'google';
 export const LABELS: Record<Slug, string> = { facebook: 'Facebook', x: 'X', instagram: 'Instagram', google: 'Google' };
@@ -49,6 +49,7 @@ export async function configureProvider(browser: Browser, p: Slug, opts: { enabl
   await signIn(page, ADMIN.email, ADMIN.password);
   await expect(page).toHaveURL(/\/admin\/social-apps$/);
   await expect(page.locator('body[data-hydrated="true"]')).toHaveCount(1);
+  await cardReady(page, `provider-${p}`);
   const card = adminCard(page, p);
   const enabled = card.getByLabel(`Offer ${LABELS[p]} to users`);
   if (opts.enabled ?? true) await enabled.check(); else await enabled.uncheck();
@@ -70,6 +71,7 @@ export function appCard(page: Page, p: Slug) {
 
 /** Clicks Connect, picks `person` at the sandbox and answers `decision`. */
 export async function connectAs(page: Page, p: Slug, person: string, decision: 'Allow' | 'Cancel' = 'Allow'): Promise<void> {
+  await cardReady(page, `app-${p}`);
   await appCard(page, p).getByRole('button', { name: `Connect ${LABELS[p]}` }).click();
   await expect(page).toHaveURL(new RegExp(`^${SANDBOX.replace(/[.]/g, '\\.')}/`));
   await page.getByLabel(new RegExp(person)).check();

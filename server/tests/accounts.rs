@@ -36,6 +36,7 @@ async fn sign_up_refuses_a_taken_email_and_writes_nothing(app: TestApp) {
     app.signed_up("Grace Hopper", "grace@example.com").await;
     let client = app.client();
     let res = app.call(&client, "sign_up", &[("name", "Impostor"), ("email", " GRACE@example.com "), ("password", "whatever123")]).await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
     assert_eq!(app_error(res).await, AppError::EmailTaken);
     assert_eq!(app.count("users").await, 1);
     let res = app.get(&client, "/settings/profile").await;
@@ -52,6 +53,7 @@ async fn sign_up_refuses_bad_input_and_writes_nothing(app: TestApp) {
     ];
     for (name, email, password, field) in cases {
         let res = app.call(&client, "sign_up", &[("name", name), ("email", email), ("password", password)]).await;
+        assert_eq!(res.status(), StatusCode::BAD_REQUEST);
         let err = app_error(res).await;
         assert_eq!(err.field(), Some(field), "{email}/{password}: {err:?}");
         assert!(!err.to_string().is_empty());
@@ -64,6 +66,7 @@ async fn wrong_password_and_unknown_email_get_the_same_answer(app: TestApp) {
     app.signed_up("Grace Hopper", "grace@example.com").await;
     let client = app.client();
     let wrong = app.call(&client, "sign_in", &[("email", "grace@example.com"), ("password", "not her password")]).await;
+    assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
     let wrong = app_error(wrong).await;
     let unknown = app.call(&client, "sign_in", &[("email", "nobody@example.com"), ("password", "not her password")]).await;
     let unknown = app_error(unknown).await;

@@ -1,36 +1,85 @@
-//! Who is signed in, for the components; and the wrappers that keep pages to the right people.
-//! The server enforces the same rules (route middleware and every server function): these only
-//! decide what the browser shows after client-side navigation.
+//! Who is signed in, for the components; and the wrapper that keeps pages to the right people.
+//! The server enforces the same rules (route middleware and every server function): this only
+//! decides what is rendered.
+//!
+//! The signed-in user is known synchronously on both sides, so that pages are created in the
+//! same order when rendered and when hydrated: on the server from the request (the page guard
+//! middleware puts it there), in the browser from a JSON script the server wrote into the page.
 
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::use_location;
 
 use super::UserView;
-use super::api::get_current_user;
 use super::validate::encode_query_value;
 use crate::components::Forbidden;
-use crate::error::AppError;
 
-/// The signed-in user, loaded once per page load (sign-in and sign-out reload the page).
+/// The id of the `<script type="application/json">` carrying the signed-in user.
+pub const SESSION_SCRIPT_ID: &str = "orga-session-user";
+
+/// The signed-in user of a request, as the page guard middleware stores it in the request's
+/// extensions for the renderer.
+#[derive(Debug, Clone, Default)]
+pub struct SessionUser(pub Option<UserView>);
+
+/// The signed-in user for every component; `None` for a visitor.
 #[derive(Clone, Copy)]
 pub struct AuthContext {
-    /// `Ok(None)` for a visitor.
-    pub user: Resource<Result<Option<UserView>, AppError>>,
+    /// The user; updated in place when their profile changes.
+    pub user: RwSignal<Option<UserView>>,
 }
 
 impl AuthContext {
-    /// Creates the resource and provides it to every component below.
+    /// Reads the user (request on the server, page script in the browser) and provides it.
     pub fn provide() -> Self {
-        let ctx = Self { user: Resource::new_blocking(|| (), |_| get_current_user()) };
+        let ctx = Self { user: RwSignal::new(initial_user()) };
         provide_context(ctx);
         ctx
     }
 }
 
+#[cfg(feature = "ssr")]
+fn initial_user() -> Option<UserView> {
+    use_context::<axum::http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<SessionUser>().cloned())
+        .and_then(|s| s.0)
+}
+
+#[cfg(not(feature = "ssr"))]
+fn initial_user() -> Option<UserView> {
+    let text = document().get_element_by_id(SESSION_SCRIPT_ID)?.text_content()?;
+    serde_json::from_str(&text).ok().flatten()
+}
+
+/// The `<script>` that hands the signed-in user to the browser (rendered by the shell).
+#[component]
+pub fn SessionScript() -> impl IntoView {
+    let json = serde_json::to_string(&initial_user_for_script()).unwrap_or_else(|_| "null".into());
+    // `<` cannot appear inside the script element's JSON, so `</script>` cannot end it early.
+    let json = json.replace('<', "\\u003c");
+    view! { <script type="application/json" id=SESSION_SCRIPT_ID inner_html=json></script> }
+}
+
+#[cfg(feature = "ssr")]
+fn initial_user_for_script() -> Option<UserView> {
+    initial_user()
+}
+
+#[cfg(not(feature = "ssr"))]
+fn initial_user_for_script() -> Option<UserView> {
+    None
+}
+
 /// The auth context of the app.
 pub fn use_auth() -> AuthContext {
     expect_context::<AuthContext>()
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Access {
+    Allowed,
+    Forbidden,
+    SignIn,
 }
 
 /// Shows `children` to a signed-in user (an admin when `admin`), sends a visitor to the
@@ -39,21 +88,18 @@ pub fn use_auth() -> AuthContext {
 pub fn RequireUser(#[prop(default = false)] admin: bool, children: ChildrenFn) -> impl IntoView {
     let auth = use_auth();
     let location = use_location();
-    let children = StoredValue::new(children);
-    view! {
-        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match auth.user.await {
-                    Ok(Some(user)) if !admin || user.is_admin => children.with_value(|c| c()).into_any(),
-                    Ok(Some(_)) => view! { <Forbidden/> }.into_any(),
-                    Ok(None) => {
-                        let here = format!("{}{}", location.pathname.get_untracked(), location.search.get_untracked());
-                        let target = format!("/signin?next={}", encode_query_value(&here));
-                        view! { <Redirect path=target/> }.into_any()
-                    }
-                    Err(err) => view! { <div class="alert alert-error" role="alert">{err.to_string()}</div> }.into_any(),
-                }
-            })}
-        </Suspense>
+    let access = Memo::new(move |_| match auth.user.get() {
+        Some(user) if !admin || user.is_admin => Access::Allowed,
+        Some(_) => Access::Forbidden,
+        None => Access::SignIn,
+    });
+    move || match access.get() {
+        Access::Allowed => children().into_any(),
+        Access::Forbidden => view! { <Forbidden/> }.into_any(),
+        Access::SignIn => {
+            let here = format!("{}{}", location.pathname.get_untracked(), location.search.get_untracked());
+            let target = format!("/signin?next={}", encode_query_value(&here));
+            view! { <Redirect path=target/> }.into_any()
+        }
     }
 }

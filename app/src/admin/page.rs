@@ -41,23 +41,26 @@ pub fn SocialAppsPage() -> impl IntoView {
 fn ProviderCard(initial: ProviderSettingsView) -> impl IntoView {
     let provider = initial.provider;
     let save = ServerAction::<SaveProviderSettings>::new();
-    let current = Resource::new(
-        move || save.version().get(),
-        move |version| {
-            let initial = initial.clone();
-            async move { if version == 0 { Ok(initial) } else { get_provider_settings_for_card(provider.slug().to_owned()).await } }
-        },
-    );
+    let current = RwSignal::new(initial);
+    // After a successful save, show what the server stored (the secret field empties, the
+    // badges update); other cards keep whatever is being typed into them.
+    Effect::new(move |_| {
+        if matches!(save.value().get(), Some(Ok(_))) {
+            leptos::task::spawn_local(async move {
+                if let Ok(view) = get_provider_settings_for_card(provider.slug().to_owned()).await {
+                    current.set(view);
+                }
+            });
+        }
+    });
     let error = Signal::derive(move || save.value().get().and_then(Result::err));
     let saved = move || matches!(save.value().get(), Some(Ok(_)));
     let heading_id = format!("provider-{}", provider.slug());
+    let node = NodeRef::new();
+    crate::components::mark_hydrated(node);
     view! {
-        <section class="card provider-card" aria-labelledby=heading_id data-testid=format!("provider-{}", provider.slug())>
-            <Transition fallback=|| ()>
-                {move || Suspend::new(async move {
-                    current.await.map(|s| view! { <CardBody s=s save=save error=error/> })
-                })}
-            </Transition>
+        <section node_ref=node class="card provider-card" aria-labelledby=heading_id data-testid=format!("provider-{}", provider.slug())>
+            {move || view! { <CardBody s=current.get() save=save error=error/> }}
             {move || saved().then(|| view! { <Flash kind="success" message=format!("{} settings saved.", provider.label())/> })}
         </section>
     }

@@ -2,8 +2,10 @@
 
 mod alert;
 mod field;
+mod hydrated;
 mod status_pages;
 
 pub use alert::{ErrorAlert, Flash};
 pub use field::TextField;
+pub use hydrated::mark_hydrated;
 pub use status_pages::{Forbidden, NotFound};

@@ -86,8 +86,10 @@ fn AppCard(card: ApplicationCard, disconnect: ServerAction<DisconnectAccount>) -
     let p = card.provider;
     let heading = format!("app-{}", p.slug());
     let labelled_by = heading.clone();
+    let node = NodeRef::new();
+    crate::components::mark_hydrated(node);
     view! {
-        <section class="card app-card" aria-labelledby=labelled_by data-testid=format!("app-{}", p.slug())>
+        <section node_ref=node class="card app-card" aria-labelledby=labelled_by data-testid=format!("app-{}", p.slug())>
             <div class="provider-head">
                 <span class=format!("provider-logo provider-{}", p.slug()) aria-hidden="true">{p.label().chars().next()}</span>
                 <h2 id=heading>{p.label()}</h2>

@@ -8,32 +8,40 @@ use crate::error::AppError;
 /// Saves the user's name and picture. An empty avatar URL removes the picture.
 #[server(endpoint = "update_profile")]
 pub async fn update_profile(first_name: String, last_name: String, avatar_url: String) -> Result<(), AppError> {
-    use crate::accounts::validate::clean_name;
-    use sea_orm::{ActiveModelTrait, Set};
+    crate::error::with_status(async move {
+        use crate::accounts::validate::clean_name;
+        use sea_orm::{ActiveModelTrait, Set};
 
-    let user = crate::accounts::server::require_user().await?;
-    let first_name = clean_name("first_name", &first_name, false)?;
-    let last_name = clean_name("last_name", &last_name, false)?;
-    let avatar_url = check_avatar_url(&avatar_url)?;
-    let state = crate::state::AppState::current()?;
-    let mut active: crate::db::entities::user::ActiveModel = user.into();
-    active.first_name = Set(first_name);
-    active.last_name = Set(last_name);
-    active.avatar_url = Set(avatar_url);
-    active.updated_at = Set(chrono::Utc::now());
-    active.update(&state.db).await?;
-    if crate::accounts::server::is_plain_form_post().await {
-        leptos_axum::redirect("/settings/profile?saved=1");
+        let user = crate::accounts::server::require_user().await?;
+        let first_name = clean_name("first_name", &first_name, false)?;
+        let last_name = clean_name("last_name", &last_name, false)?;
+        let avatar_url = check_avatar_url(&avatar_url)?;
+        let state = crate::state::AppState::current()?;
+        let mut active: crate::db::entities::user::ActiveModel = user.into();
+        active.first_name = Set(first_name);
+        active.last_name = Set(last_name);
+        active.avatar_url = Set(avatar_url);
+        active.updated_at = Set(chrono::Utc::now());
+        active.update(&state.db).await?;
+        if crate::accounts::server::is_plain_form_post().await {
+            leptos_axum::redirect("/settings/profile?saved=1");
+        }
+        Ok(())
     }
-    Ok(())
+    .await)
+    .await
 }
 
 /// The user's connected accounts, for the links on the profile.
 #[server(endpoint = "list_profile_links")]
 pub async fn list_profile_links() -> Result<Vec<(ProviderId, ConnectionView)>, AppError> {
-    let user = crate::accounts::server::require_user().await?;
-    let state = crate::state::AppState::current()?;
-    crate::connections::server::user_connections(&state, user.id).await
+    crate::error::with_status(async move {
+        let user = crate::accounts::server::require_user().await?;
+        let state = crate::state::AppState::current()?;
+        crate::connections::server::user_connections(&state, user.id).await
+    }
+    .await)
+    .await
 }
 
 /// An avatar must be an http(s) URL of reasonable length; empty means none.

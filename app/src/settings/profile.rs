@@ -29,7 +29,11 @@ pub fn ProfilePage() -> impl IntoView {
     // The header and the card show the name and picture: reload them once a save succeeds.
     Effect::new(move |_| {
         if matches!(save.value().get(), Some(Ok(()))) {
-            auth.user.refetch();
+            leptos::task::spawn_local(async move {
+                if let Ok(Some(user)) = crate::accounts::api::get_current_user().await {
+                    auth.user.set(Some(user));
+                }
+            });
         }
     });
     view! {
@@ -41,7 +45,7 @@ pub fn ProfilePage() -> impl IntoView {
         {move || saved().then(|| view! { <Flash kind="success" message="Profile saved."/> })}
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
-                let user = auth.user.await.ok().flatten()?;
+                let user = auth.user.get()?;
                 let links = links.await.unwrap_or_default();
                 Some(view! {
                     <div class="card profile-card">

@@ -1,6 +1,3 @@
-use super::super::ProviderId;
-use crate::error::AppError;
-
 /// What went wrong talking to a provider. The details are for logs; people get
 /// [`ProviderError::user_message`].
 #[derive(Debug, thiserror::Error)]
@@ -45,11 +42,5 @@ impl ProviderError {
             Self::InvalidIdToken(_) => "id_token",
             Self::Config(_) => "config",
         }
-    }
-
-    /// The error as the user should hear it.
-    pub fn into_app_error(self, provider: ProviderId) -> AppError {
-        tracing::warn!(provider = provider.slug(), error = %self, "provider call failed");
-        AppError::Provider(crate::connections::page::issue_message(self.kind(), provider))
     }
 }

@@ -5,6 +5,8 @@ mod facebook;
 mod google;
 mod http;
 mod instagram;
+#[cfg(test)]
+mod mapping_tests;
 mod x;
 
 use async_trait::async_trait;
