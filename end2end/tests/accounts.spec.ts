@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { open, signIn, signOut, signUp, uniqueEmail } from './helpers';
 
 test('sign up, sign out and sign in again', async ({ page }) => {

@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { ADMIN, open, signIn, signUp, uniqueEmail } from './helpers';
 
 test('a visitor is sent to sign in and brought back', async ({ page }) => {

@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { cardReady, open, signUp, uniqueEmail } from './helpers';
 import { LABELS, SANDBOX, appCard, configureProvider, connectAs, type Slug } from './providers';
 
