@@ -20,6 +20,7 @@ db_tests!(
     a_callback_without_a_signed_in_user_gets_401,
     provider_failures_become_clear_messages,
     a_slow_provider_times_out,
+    a_provider_that_is_down_is_reported,
     connect_needs_an_offered_provider,
 );
 
@@ -160,4 +161,28 @@ async fn connect_needs_an_offered_provider(app: TestApp) {
     assert_eq!(location(res.headers()), Some("/signin?next=/settings/applications"));
     let cross_site = client.post(format!("{}/auth/facebook/connect", app.base)).header("Origin", "http://evil.example").send().await.unwrap();
     assert_eq!(cross_site.status(), StatusCode::FORBIDDEN);
+}
+
+async fn a_provider_that_is_down_is_reported(app: TestApp) {
+    app.configure("facebook").await;
+    let client = app.signed_up("Sam", "sam@example.com").await;
+    // Nothing listens on port 9 of this machine: the token endpoint is down.
+    let id = app::connections::ProviderId::Facebook;
+    let row = app::admin::settings::load_row(&app.db, id).await.unwrap();
+    let input = app::admin::settings::SettingsInput {
+        enabled: true,
+        client_id: row.client_id,
+        client_secret: None,
+        scopes: row.scopes,
+        authorize_url: row.authorize_url,
+        token_url: "http://127.0.0.1:9/facebook/graph/{version}/oauth/access_token".into(),
+        profile_url: row.profile_url,
+        revoke_url: row.revoke_url.unwrap_or_default(),
+        graph_version: row.graph_version.unwrap_or_default(),
+        issuer: String::new(),
+    };
+    app::admin::settings::save(&app.db, &app.state.cipher, id, input).await.unwrap();
+    let res = app.connect(&client, "facebook", "ada", "allow").await;
+    assert_eq!(location(res.headers()), Some("/settings/applications?provider=facebook&issue=unreachable"));
+    assert_eq!(app.count("connected_accounts").await, 0);
 }

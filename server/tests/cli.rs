@@ -9,12 +9,18 @@ use std::process::{Command, Stdio};
 use common::TestApp;
 use sea_orm::{ConnectionTrait, Statement};
 
-db_tests!(create_admin_reads_the_password_from_stdin, promote_makes_a_user_admin, create_admin_refuses_bad_input);
+db_tests!(
+    create_admin_reads_the_password_from_stdin,
+    promote_makes_a_user_admin,
+    create_admin_refuses_bad_input,
+    provider_set_applies_settings_with_the_secret_from_stdin,
+);
 
 fn run_cli(app: &TestApp, args: &[&str], stdin: &str) -> std::process::Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_server"))
         .args(args)
         .env("DATABASE_URL", &app.database_url)
+        .env("SECRET_KEY", &app.secret_key)
         .env("RUST_LOG", "warn")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -63,4 +69,22 @@ async fn create_admin_refuses_bad_input(app: TestApp) {
     let taken = run_cli(&app, &["create-admin", "--email", "grace@example.com", "--name", "Grace"], "long enough\n");
     assert!(!taken.status.success());
     assert!(String::from_utf8_lossy(&taken.stderr).contains("already exists"));
+}
+
+async fn provider_set_applies_settings_with_the_secret_from_stdin(app: TestApp) {
+    let args = ["provider", "set", "x", "--client-id", "cli-client", "--client-secret-stdin", "--enabled", "true"];
+    let out = run_cli(&app, &args, "cli-secret\n");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let list = run_cli(&app, &["provider", "list"], "");
+    let listed = String::from_utf8_lossy(&list.stdout).to_string();
+    assert!(listed.contains("x          offered") && !listed.contains("cli-secret"), "{listed}");
+    // The server, with the same key, offers X to users.
+    let user = app.signed_up("Sam", "sam@example.com").await;
+    let page = app.get(&user, "/settings/applications").await.text().await.unwrap();
+    assert!(page.contains("Connect X"), "{page}");
+    let bad = run_cli(&app, &["provider", "set", "x", "--token-url", "http://api.x.com/token"], "");
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("Token URL"), "{}", String::from_utf8_lossy(&bad.stderr));
+    let unknown = run_cli(&app, &["provider", "set", "myspace", "--enabled", "true"], "");
+    assert!(!unknown.status.success());
 }

@@ -79,6 +79,8 @@ pub struct TestApp {
     pub sandbox: server::sandbox::Sandbox,
     /// The app's state, for calling server-side functions directly.
     pub state: app::state::AppState,
+    /// The app's `SECRET_KEY` (for running the CLI against the same database).
+    pub secret_key: String,
     shutdown: Option<oneshot::Sender<()>>,
     _guard: DbGuard,
 }
@@ -115,12 +117,13 @@ impl TestApp {
         let base = format!("http://{addr}");
         let sandbox_listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let sandbox_url = format!("http://{}", sandbox_listener.local_addr().unwrap());
+        let secret_key = app::crypto::SecretCipher::generate_key();
         let vars = [
             ("DATABASE_URL", database_url.clone()),
             ("PUBLIC_URL", base.clone()),
             ("BIND_ADDR", addr.to_string()),
             ("SANDBOX_URL", sandbox_url.clone()),
-            ("SECRET_KEY", app::crypto::SecretCipher::generate_key()),
+            ("SECRET_KEY", secret_key.clone()),
         ];
         let config = Config::from_lookup(|k| vars.iter().find(|(n, _)| *n == k).map(|(_, v)| v.clone())).unwrap();
         let state = server::prepare_state(&config).await.unwrap();
@@ -131,7 +134,7 @@ impl TestApp {
         tokio::spawn(server::serve(listener, state.clone(), async move {
             let _ = rx.await;
         }));
-        Self { base, db, database_url, sandbox, state, shutdown: Some(tx), _guard: guard }
+        Self { base, db, database_url, sandbox, state, secret_key, shutdown: Some(tx), _guard: guard }
     }
 
     /// Registers the sandbox's app for `provider` (as an admin would), enabled.
