@@ -164,17 +164,18 @@ async fn run_provider(action: ProviderAction, db: &sea_orm::DatabaseConnection, 
             })?;
             let row = load_row(db, provider).await?;
             let secret = if set.client_secret_stdin { Some(read_password()?) } else { std::env::var("PROVIDER_CLIENT_SECRET").ok() };
+            let current = SettingsInput::from_row(&row);
             let input = SettingsInput {
-                enabled: set.enabled.unwrap_or(row.enabled),
-                client_id: set.client_id.unwrap_or(row.client_id),
+                enabled: set.enabled.unwrap_or(current.enabled),
+                client_id: set.client_id.unwrap_or(current.client_id),
                 client_secret: secret,
-                scopes: set.scopes.unwrap_or(row.scopes),
-                authorize_url: set.authorize_url.unwrap_or(row.authorize_url),
-                token_url: set.token_url.unwrap_or(row.token_url),
-                profile_url: set.profile_url.unwrap_or(row.profile_url),
-                revoke_url: set.revoke_url.or(row.revoke_url).unwrap_or_default(),
-                graph_version: set.graph_version.or(row.graph_version).unwrap_or_default(),
-                issuer: set.issuer.or(row.issuer).unwrap_or_default(),
+                scopes: set.scopes.unwrap_or(current.scopes),
+                authorize_url: set.authorize_url.unwrap_or(current.authorize_url),
+                token_url: set.token_url.unwrap_or(current.token_url),
+                profile_url: set.profile_url.unwrap_or(current.profile_url),
+                revoke_url: set.revoke_url.unwrap_or(current.revoke_url),
+                graph_version: set.graph_version.unwrap_or(current.graph_version),
+                issuer: set.issuer.unwrap_or(current.issuer),
             };
             let cipher = crate::load_cipher(config)?;
             let saved = save(db, &cipher, provider, input).await?;

@@ -21,13 +21,12 @@ pub async fn configure_sandbox_providers(state: &AppState, sandbox: &Sandbox) ->
             enabled: true,
             client_id: Sandbox::client_id(slug),
             client_secret: Some(Sandbox::client_secret(slug)),
-            scopes: row.scopes,
             authorize_url: endpoints.authorize_url,
             token_url: endpoints.token_url,
             profile_url: endpoints.profile_url,
             revoke_url: endpoints.revoke_url.unwrap_or_default(),
-            graph_version: row.graph_version.unwrap_or_default(),
             issuer: endpoints.issuer.unwrap_or_default(),
+            ..SettingsInput::from_row(&row)
         };
         save(&state.db, &state.cipher, provider, input).await?;
         tracing::info!(provider = slug, "demo mode: provider configured against the sandbox");

@@ -170,16 +170,8 @@ async fn a_provider_that_is_down_is_reported(app: TestApp) {
     let id = app::connections::ProviderId::Facebook;
     let row = app::admin::settings::load_row(&app.db, id).await.unwrap();
     let input = app::admin::settings::SettingsInput {
-        enabled: true,
-        client_id: row.client_id,
-        client_secret: None,
-        scopes: row.scopes,
-        authorize_url: row.authorize_url,
         token_url: "http://127.0.0.1:9/facebook/graph/{version}/oauth/access_token".into(),
-        profile_url: row.profile_url,
-        revoke_url: row.revoke_url.unwrap_or_default(),
-        graph_version: row.graph_version.unwrap_or_default(),
-        issuer: String::new(),
+        ..app::admin::settings::SettingsInput::from_row(&row)
     };
     app::admin::settings::save(&app.db, &app.state.cipher, id, input).await.unwrap();
     let res = app.connect(&client, "facebook", "ada", "allow").await;

@@ -39,6 +39,24 @@ pub struct SettingsInput {
     pub issuer: String,
 }
 
+impl SettingsInput {
+    /// The stored settings as input, keeping the saved secret: change a field, then `save`.
+    pub fn from_row(row: &Model) -> Self {
+        Self {
+            enabled: row.enabled,
+            client_id: row.client_id.clone(),
+            client_secret: None,
+            scopes: row.scopes.clone(),
+            authorize_url: row.authorize_url.clone(),
+            token_url: row.token_url.clone(),
+            profile_url: row.profile_url.clone(),
+            revoke_url: row.revoke_url.clone().unwrap_or_default(),
+            graph_version: row.graph_version.clone().unwrap_or_default(),
+            issuer: row.issuer.clone().unwrap_or_default(),
+        }
+    }
+}
+
 /// The purpose a client secret is sealed under (see `SecretCipher::seal`).
 fn secret_purpose(provider: ProviderId) -> String {
     format!("client_secret:{}", provider.slug())

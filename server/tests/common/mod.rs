@@ -146,13 +146,12 @@ impl TestApp {
             enabled: true,
             client_id: server::sandbox::Sandbox::client_id(provider),
             client_secret: Some(server::sandbox::Sandbox::client_secret(provider)),
-            scopes: row.scopes,
             authorize_url: endpoints.authorize_url,
             token_url: endpoints.token_url,
             profile_url: endpoints.profile_url,
             revoke_url: endpoints.revoke_url.unwrap_or_default(),
-            graph_version: row.graph_version.unwrap_or_default(),
             issuer: endpoints.issuer.unwrap_or_default(),
+            ..app::admin::settings::SettingsInput::from_row(&row)
         };
         app::admin::settings::save(&self.db, &self.state.cipher, id, input).await.unwrap();
     }
