@@ -10,7 +10,9 @@ use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 #[derive(Debug, thiserror::Error)]
 pub enum CryptoError {
     /// The key is not 32 bytes of base64.
-    #[error("SECRET_KEY must be 32 random bytes, base64-encoded (generate one with `openssl rand -base64 32`)")]
+    #[error(
+        "SECRET_KEY must be 32 random bytes, base64-encoded (generate one with `openssl rand -base64 32`)"
+    )]
     InvalidKey,
     /// A stored value is not ours, was altered, or was sealed with another key.
     #[error("a stored secret could not be decrypted (was SECRET_KEY changed?)")]
@@ -69,7 +71,9 @@ impl std::fmt::Debug for SecretCipher {
 impl SecretCipher {
     /// A cipher over a base64 key of 32 bytes.
     pub fn from_base64(key: &str) -> Result<Self, CryptoError> {
-        let bytes = STANDARD.decode(key.trim()).map_err(|_| CryptoError::InvalidKey)?;
+        let bytes = STANDARD
+            .decode(key.trim())
+            .map_err(|_| CryptoError::InvalidKey)?;
         let cipher = Aes256Gcm::new_from_slice(&bytes).map_err(|_| CryptoError::InvalidKey)?;
         Ok(Self { cipher })
     }
@@ -88,7 +92,13 @@ impl SecretCipher {
         OsRng.fill_bytes(&mut nonce);
         let sealed = self
             .cipher
-            .encrypt(Nonce::from_slice(&nonce), Payload { msg: plain.as_bytes(), aad: purpose.as_bytes() })
+            .encrypt(
+                Nonce::from_slice(&nonce),
+                Payload {
+                    msg: plain.as_bytes(),
+                    aad: purpose.as_bytes(),
+                },
+            )
             .map_err(|_| CryptoError::Decrypt)?;
         let mut out = nonce.to_vec();
         out.extend_from_slice(&sealed);
@@ -98,16 +108,26 @@ impl SecretCipher {
     /// Opens a value sealed by [`Self::seal`] with the same `purpose`.
     pub fn open(&self, sealed: &str, purpose: &str) -> Result<Secret, CryptoError> {
         let raw = sealed.strip_prefix(PREFIX).ok_or(CryptoError::Decrypt)?;
-        let bytes = URL_SAFE_NO_PAD.decode(raw).map_err(|_| CryptoError::Decrypt)?;
+        let bytes = URL_SAFE_NO_PAD
+            .decode(raw)
+            .map_err(|_| CryptoError::Decrypt)?;
         if bytes.len() < 12 {
             return Err(CryptoError::Decrypt);
         }
         let (nonce, body) = bytes.split_at(12);
         let plain = self
             .cipher
-            .decrypt(Nonce::from_slice(nonce), Payload { msg: body, aad: purpose.as_bytes() })
+            .decrypt(
+                Nonce::from_slice(nonce),
+                Payload {
+                    msg: body,
+                    aad: purpose.as_bytes(),
+                },
+            )
             .map_err(|_| CryptoError::Decrypt)?;
-        String::from_utf8(plain).map(Secret).map_err(|_| CryptoError::Decrypt)
+        String::from_utf8(plain)
+            .map(Secret)
+            .map_err(|_| CryptoError::Decrypt)
     }
 }
 
@@ -124,7 +144,11 @@ mod tests {
         assert!(cipher.open(&sealed, "token:google").is_err());
         let other = SecretCipher::from_base64(&SecretCipher::generate_key()).unwrap();
         assert!(other.open(&sealed, "token:x").is_err());
-        assert_ne!(sealed, cipher.seal("s3cret", "token:x").unwrap(), "nonces must differ");
+        assert_ne!(
+            sealed,
+            cipher.seal("s3cret", "token:x").unwrap(),
+            "nonces must differ"
+        );
     }
 
     #[test]

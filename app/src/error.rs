@@ -51,7 +51,10 @@ pub enum AppError {
 impl AppError {
     /// A validation error attached to one form field.
     pub fn invalid(field: &str, message: impl Into<String>) -> Self {
-        Self::Invalid { field: Some(field.to_owned()), message: message.into() }
+        Self::Invalid {
+            field: Some(field.to_owned()),
+            message: message.into(),
+        }
     }
 
     /// The form field this error belongs to, if any.
@@ -135,12 +138,14 @@ mod server_conversions {
 /// to the form, which a 4xx status would break.
 #[cfg(feature = "ssr")]
 pub async fn with_status<T>(result: Result<T, AppError>) -> Result<T, AppError> {
-    if let Err(err) = &result {
-        if !crate::accounts::server::is_plain_form_post().await {
-            let options = leptos::prelude::use_context::<leptos_axum::ResponseOptions>();
-            if let (Some(options), Ok(code)) = (options, axum::http::StatusCode::from_u16(err.status_code())) {
-                options.set_status(code);
-            }
+    if let Err(err) = &result
+        && !crate::accounts::server::is_plain_form_post().await
+    {
+        let options = leptos::prelude::use_context::<leptos_axum::ResponseOptions>();
+        if let (Some(options), Ok(code)) =
+            (options, axum::http::StatusCode::from_u16(err.status_code()))
+        {
+            options.set_status(code);
         }
     }
     result

@@ -34,22 +34,85 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(ConnectedAccounts::Table)
-                    .col(ColumnDef::new(ConnectedAccounts::Id).big_integer().not_null().auto_increment().primary_key())
-                    .col(ColumnDef::new(ConnectedAccounts::UserId).big_integer().not_null())
-                    .col(ColumnDef::new(ConnectedAccounts::Provider).string_len(32).not_null())
-                    .col(ColumnDef::new(ConnectedAccounts::ProviderUserId).string_len(255).not_null())
-                    .col(ColumnDef::new(ConnectedAccounts::Username).string_len(255).null())
-                    .col(ColumnDef::new(ConnectedAccounts::DisplayName).string_len(255).null())
-                    .col(ColumnDef::new(ConnectedAccounts::Email).string_len(254).null())
-                    .col(ColumnDef::new(ConnectedAccounts::AvatarUrl).string_len(2048).null())
-                    .col(ColumnDef::new(ConnectedAccounts::ProfileUrl).string_len(2048).null())
+                    .col(
+                        ColumnDef::new(ConnectedAccounts::Id)
+                            .big_integer()
+                            .not_null()
+                            .auto_increment()
+                            .primary_key(),
+                    )
+                    .col(
+                        ColumnDef::new(ConnectedAccounts::UserId)
+                            .big_integer()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(ConnectedAccounts::Provider)
+                            .string_len(32)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(ConnectedAccounts::ProviderUserId)
+                            .string_len(255)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(ConnectedAccounts::Username)
+                            .string_len(255)
+                            .null(),
+                    )
+                    .col(
+                        ColumnDef::new(ConnectedAccounts::DisplayName)
+                            .string_len(255)
+                            .null(),
+                    )
+                    .col(
+                        ColumnDef::new(ConnectedAccounts::Email)
+                            .string_len(254)
+                            .null(),
+                    )
+                    .col(
+                        ColumnDef::new(ConnectedAccounts::AvatarUrl)
+                            .string_len(2048)
+                            .null(),
+                    )
+                    .col(
+                        ColumnDef::new(ConnectedAccounts::ProfileUrl)
+                            .string_len(2048)
+                            .null(),
+                    )
                     // Tokens are encrypted (AES-256-GCM) and never leave the server.
-                    .col(ColumnDef::new(ConnectedAccounts::AccessToken).text().not_null())
-                    .col(ColumnDef::new(ConnectedAccounts::RefreshToken).text().null())
-                    .col(ColumnDef::new(ConnectedAccounts::ExpiresAt).timestamp_with_time_zone().null())
-                    .col(ColumnDef::new(ConnectedAccounts::Scopes).string_len(1024).not_null().default(""))
-                    .col(ColumnDef::new(ConnectedAccounts::CreatedAt).timestamp_with_time_zone().not_null())
-                    .col(ColumnDef::new(ConnectedAccounts::UpdatedAt).timestamp_with_time_zone().not_null())
+                    .col(
+                        ColumnDef::new(ConnectedAccounts::AccessToken)
+                            .text()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(ConnectedAccounts::RefreshToken)
+                            .text()
+                            .null(),
+                    )
+                    .col(
+                        ColumnDef::new(ConnectedAccounts::ExpiresAt)
+                            .timestamp_with_time_zone()
+                            .null(),
+                    )
+                    .col(
+                        ColumnDef::new(ConnectedAccounts::Scopes)
+                            .string_len(1024)
+                            .not_null()
+                            .default(""),
+                    )
+                    .col(
+                        ColumnDef::new(ConnectedAccounts::CreatedAt)
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(ConnectedAccounts::UpdatedAt)
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
                     .foreign_key(
                         ForeignKey::create()
                             .name("fk_connected_accounts_user")
@@ -61,8 +124,17 @@ impl MigrationTrait for Migration {
             )
             .await?;
         for (name, cols) in [
-            ("uq_connected_accounts_provider_account", [ConnectedAccounts::Provider, ConnectedAccounts::ProviderUserId]),
-            ("uq_connected_accounts_user_provider", [ConnectedAccounts::UserId, ConnectedAccounts::Provider]),
+            (
+                "uq_connected_accounts_provider_account",
+                [
+                    ConnectedAccounts::Provider,
+                    ConnectedAccounts::ProviderUserId,
+                ],
+            ),
+            (
+                "uq_connected_accounts_user_provider",
+                [ConnectedAccounts::UserId, ConnectedAccounts::Provider],
+            ),
         ] {
             let mut index = Index::create();
             index.name(name).table(ConnectedAccounts::Table).unique();
@@ -75,6 +147,8 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager.drop_table(Table::drop().table(ConnectedAccounts::Table).to_owned()).await
+        manager
+            .drop_table(Table::drop().table(ConnectedAccounts::Table).to_owned())
+            .await
     }
 }

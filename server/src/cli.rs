@@ -65,7 +65,7 @@ pub enum ProviderAction {
     List,
     /// Change one provider's settings; options not given keep their current value. The client
     /// secret comes from stdin (`--client-secret-stdin`) or `PROVIDER_CLIENT_SECRET`, never argv.
-    Set(ProviderSet),
+    Set(Box<ProviderSet>),
 }
 
 /// The options of `server provider set`.
@@ -125,7 +125,13 @@ pub async fn run(command: Command, config: &Config) -> Result<(), StartError> {
             let password = read_password()?;
             check_new_password(&password)?;
             let (first_name, last_name) = split_name(&name);
-            let new = NewUser { email: &email, password: &password, first_name: &first_name, last_name: &last_name, admin: true };
+            let new = NewUser {
+                email: &email,
+                password: &password,
+                first_name: &first_name,
+                last_name: &last_name,
+                admin: true,
+            };
             let user = create_user(&db, new).await?;
             println!("Administrator {} created (id {}).", user.email, user.id);
         }
@@ -142,16 +148,31 @@ pub async fn run(command: Command, config: &Config) -> Result<(), StartError> {
     Ok(())
 }
 
-async fn run_provider(action: ProviderAction, db: &sea_orm::DatabaseConnection, config: &Config) -> Result<(), StartError> {
+async fn run_provider(
+    action: ProviderAction,
+    db: &sea_orm::DatabaseConnection,
+    config: &Config,
+) -> Result<(), StartError> {
     match action {
         ProviderAction::List => {
             for provider in ProviderId::ALL {
                 let row = load_row(db, provider).await?;
-                let view = admin_view(&row, provider, &config.public_url, config.sandbox_url.as_ref());
+                let view = admin_view(
+                    &row,
+                    provider,
+                    &config.public_url,
+                    config.sandbox_url.as_ref(),
+                );
                 println!(
                     "{:<10} {:<12} client_id={:?} secret={} redirect_uri={}",
                     provider.slug(),
-                    if view.offered { "offered" } else if view.enabled { "incomplete" } else { "disabled" },
+                    if view.offered {
+                        "offered"
+                    } else if view.enabled {
+                        "incomplete"
+                    } else {
+                        "disabled"
+                    },
                     view.client_id,
                     if view.secret_set { "set" } else { "unset" },
                     view.redirect_uri
@@ -160,10 +181,20 @@ async fn run_provider(action: ProviderAction, db: &sea_orm::DatabaseConnection, 
         }
         ProviderAction::Set(set) => {
             let provider = ProviderId::from_slug(&set.provider).ok_or_else(|| {
-                AppError::invalid("provider", format!("unknown provider {:?}: use facebook, x, instagram or google", set.provider))
+                AppError::invalid(
+                    "provider",
+                    format!(
+                        "unknown provider {:?}: use facebook, x, instagram or google",
+                        set.provider
+                    ),
+                )
             })?;
             let row = load_row(db, provider).await?;
-            let secret = if set.client_secret_stdin { Some(read_password()?) } else { std::env::var("PROVIDER_CLIENT_SECRET").ok() };
+            let secret = if set.client_secret_stdin {
+                Some(read_password()?)
+            } else {
+                std::env::var("PROVIDER_CLIENT_SECRET").ok()
+            };
             let current = SettingsInput::from_row(&row);
             let input = SettingsInput {
                 enabled: set.enabled.unwrap_or(current.enabled),
@@ -179,7 +210,11 @@ async fn run_provider(action: ProviderAction, db: &sea_orm::DatabaseConnection, 
             };
             let cipher = crate::load_cipher(config)?;
             let saved = save(db, &cipher, provider, input).await?;
-            println!("{} saved ({}).", provider.label(), if saved.enabled { "enabled" } else { "disabled" });
+            println!(
+                "{} saved ({}).",
+                provider.label(),
+                if saved.enabled { "enabled" } else { "disabled" }
+            );
         }
     }
     Ok(())

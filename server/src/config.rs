@@ -63,10 +63,13 @@ impl Config {
         })?;
         let public_raw = lookup("PUBLIC_URL").unwrap_or_else(|| format!("http://{bind_addr}"));
         let sandbox_addr = match lookup("SANDBOX_ADDR") {
-            Some(raw) => Some(raw.parse::<SocketAddr>().map_err(|e| ConfigError::Invalid {
-                name: "SANDBOX_ADDR",
-                reason: format!("{raw:?} is not an address like 127.0.0.1:3100 ({e})"),
-            })?),
+            Some(raw) => Some(
+                raw.parse::<SocketAddr>()
+                    .map_err(|e| ConfigError::Invalid {
+                        name: "SANDBOX_ADDR",
+                        reason: format!("{raw:?} is not an address like 127.0.0.1:3100 ({e})"),
+                    })?,
+            ),
             None => None,
         };
         let sandbox_url = match (lookup("SANDBOX_URL"), sandbox_addr) {
@@ -74,20 +77,29 @@ impl Config {
             (None, Some(addr)) => Some(parse_url("SANDBOX_URL", &format!("http://{addr}"))?),
             (None, None) => None,
         };
-        let demo_mode = matches!(lookup("DEMO_MODE").as_deref(), Some("1" | "true" | "yes" | "on"));
+        let demo_mode = matches!(
+            lookup("DEMO_MODE").as_deref(),
+            Some("1" | "true" | "yes" | "on")
+        );
         if demo_mode && sandbox_url.is_none() {
-            return Err(ConfigError::Invalid { name: "DEMO_MODE", reason: "needs SANDBOX_ADDR (or SANDBOX_URL)".into() });
+            return Err(ConfigError::Invalid {
+                name: "DEMO_MODE",
+                reason: "needs SANDBOX_ADDR (or SANDBOX_URL)".into(),
+            });
         }
         Ok(Self {
             secret_key: lookup("SECRET_KEY"),
-            secret_key_file: lookup("SECRET_KEY_FILE").unwrap_or_else(|| "data/secret.key".to_owned()).into(),
+            secret_key_file: lookup("SECRET_KEY_FILE")
+                .unwrap_or_else(|| "data/secret.key".to_owned())
+                .into(),
             sandbox_addr,
             sandbox_url,
             demo_mode,
             database_url: lookup("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned()),
             public_url: parse_url("PUBLIC_URL", &public_raw)?,
             bind_addr,
-            log_filter: lookup("RUST_LOG").unwrap_or_else(|| "info,sqlx=warn,sea_orm=warn".to_owned()),
+            log_filter: lookup("RUST_LOG")
+                .unwrap_or_else(|| "info,sqlx=warn,sea_orm=warn".to_owned()),
         })
     }
 }
@@ -96,12 +108,17 @@ impl Config {
 /// drops a trailing slash.
 pub fn parse_url(name: &'static str, raw: &str) -> Result<Url, ConfigError> {
     let invalid = |reason: String| ConfigError::Invalid { name, reason };
-    let url = Url::parse(raw.trim_end_matches('/')).map_err(|e| invalid(format!("{raw:?}: {e}")))?;
+    let url =
+        Url::parse(raw.trim_end_matches('/')).map_err(|e| invalid(format!("{raw:?}: {e}")))?;
     if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
-        return Err(invalid(format!("{raw:?} must be an http:// or https:// URL with a host")));
+        return Err(invalid(format!(
+            "{raw:?} must be an http:// or https:// URL with a host"
+        )));
     }
     if url.query().is_some() || url.fragment().is_some() {
-        return Err(invalid(format!("{raw:?} must not have a query or fragment")));
+        return Err(invalid(format!(
+            "{raw:?} must not have a query or fragment"
+        )));
     }
     Ok(url)
 }
@@ -111,7 +128,10 @@ mod tests {
     use super::*;
 
     fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
-        let vars: Vec<(String, String)> = vars.iter().map(|(k, v)| ((*k).into(), (*v).into())).collect();
+        let vars: Vec<(String, String)> = vars
+            .iter()
+            .map(|(k, v)| ((*k).into(), (*v).into()))
+            .collect();
         Config::from_lookup(|name| vars.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()))
     }
 
@@ -126,12 +146,21 @@ mod tests {
 
     #[test]
     fn bad_values_are_named() {
-        let err = config(&[("PUBLIC_URL", "ftp://x")]).err().map(|e| e.to_string()).unwrap_or_default();
+        let err = config(&[("PUBLIC_URL", "ftp://x")])
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
         assert!(err.starts_with("PUBLIC_URL is invalid"), "{err}");
-        let err = config(&[("BIND_ADDR", "nope")]).err().map(|e| e.to_string()).unwrap_or_default();
+        let err = config(&[("BIND_ADDR", "nope")])
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
         assert!(err.starts_with("BIND_ADDR is invalid"), "{err}");
         assert!(config(&[("PUBLIC_URL", "https://orga.example/?x=1")]).is_err());
-        assert!(config(&[("DEMO_MODE", "1")]).is_err(), "demo mode needs the sandbox");
+        assert!(
+            config(&[("DEMO_MODE", "1")]).is_err(),
+            "demo mode needs the sandbox"
+        );
         assert!(config(&[("SANDBOX_ADDR", "x")]).is_err());
     }
 

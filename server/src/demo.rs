@@ -9,14 +9,19 @@ use crate::StartError;
 use crate::sandbox::Sandbox;
 
 /// Configures the sandbox for each provider that has no client id yet; leaves the rest alone.
-pub async fn configure_sandbox_providers(state: &AppState, sandbox: &Sandbox) -> Result<(), StartError> {
+pub async fn configure_sandbox_providers(
+    state: &AppState,
+    sandbox: &Sandbox,
+) -> Result<(), StartError> {
     for provider in ProviderId::ALL {
         let slug = provider.slug();
         let row = load_row(&state.db, provider).await?;
         if !row.client_id.is_empty() {
             continue;
         }
-        let Some(endpoints) = sandbox.endpoints(slug) else { continue };
+        let Some(endpoints) = sandbox.endpoints(slug) else {
+            continue;
+        };
         let input = SettingsInput {
             enabled: true,
             client_id: Sandbox::client_id(slug),
@@ -29,7 +34,10 @@ pub async fn configure_sandbox_providers(state: &AppState, sandbox: &Sandbox) ->
             ..SettingsInput::from_row(&row)
         };
         save(&state.db, &state.cipher, provider, input).await?;
-        tracing::info!(provider = slug, "demo mode: provider configured against the sandbox");
+        tracing::info!(
+            provider = slug,
+            "demo mode: provider configured against the sandbox"
+        );
     }
     Ok(())
 }

@@ -54,7 +54,10 @@ pub async fn prepare_state(config: &config::Config) -> Result<AppState, StartErr
     database::migrate(&db).await?;
     Ok(AppState {
         db,
-        settings: Arc::new(Settings { public_url: config.public_url.clone(), sandbox_url: config.sandbox_url.clone() }),
+        settings: Arc::new(Settings {
+            public_url: config.public_url.clone(),
+            sandbox_url: config.sandbox_url.clone(),
+        }),
         cipher: load_cipher(config)?,
         http: provider_http_client()?,
         leptos_options: leptos_options(config),
@@ -103,7 +106,10 @@ pub fn provider_http_client() -> Result<reqwest::Client, reqwest::Error> {
 }
 
 /// Serves the provider sandbox on `listener` (demo mode and tests).
-pub async fn serve_sandbox(listener: TcpListener, sandbox: sandbox::Sandbox) -> std::io::Result<()> {
+pub async fn serve_sandbox(
+    listener: TcpListener,
+    sandbox: sandbox::Sandbox,
+) -> std::io::Result<()> {
     let listener = listener.tap_io(|tcp| {
         let _ = tcp.set_nodelay(true);
     });
@@ -117,7 +123,12 @@ fn leptos_options(config: &config::Config) -> LeptosOptions {
         .ok()
         .filter(|_| from_cargo_leptos)
         .map(|c| c.leptos_options)
-        .unwrap_or_else(|| LeptosOptions::builder().output_name("orga-connect").site_root("target/site").build());
+        .unwrap_or_else(|| {
+            LeptosOptions::builder()
+                .output_name("orga-connect")
+                .site_root("target/site")
+                .build()
+        });
     options.site_addr = config.bind_addr;
     options
 }
@@ -129,7 +140,8 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let cleanup = tokio::spawn(
-        session_store::SeaOrmSessionStore::new(state.db.clone()).delete_expired_every(Duration::from_secs(15 * 60)),
+        session_store::SeaOrmSessionStore::new(state.db.clone())
+            .delete_expired_every(Duration::from_secs(15 * 60)),
     );
     // Without TCP_NODELAY, small SSR responses wait on Nagle's algorithm: 766 req/s instead of
     // 14,600 req/s measured on this kind of machine.
@@ -138,7 +150,9 @@ pub async fn serve(
             tracing::warn!(error = %err, "could not set TCP_NODELAY");
         }
     });
-    let result = axum::serve(listener, build_router(state)).with_graceful_shutdown(shutdown).await;
+    let result = axum::serve(listener, build_router(state))
+        .with_graceful_shutdown(shutdown)
+        .await;
     cleanup.abort();
     result
 }

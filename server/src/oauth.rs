@@ -18,7 +18,11 @@ use app::state::AppState;
 const APPLICATIONS: &str = "/settings/applications";
 
 /// Starts connecting a provider for the signed-in user.
-pub async fn connect(State(state): State<AppState>, Path(slug): Path<String>, session: Session) -> Response {
+pub async fn connect(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    session: Session,
+) -> Response {
     let Some(provider) = ProviderId::from_slug(&slug) else {
         return StatusCode::NOT_FOUND.into_response();
     };
@@ -31,7 +35,12 @@ pub async fn connect(State(state): State<AppState>, Path(slug): Path<String>, se
             Redirect::to(url.as_str()).into_response()
         }
         Err(failure) => {
-            tracing::warn!(user_id = user.id, provider = slug, ?failure, "connect could not start");
+            tracing::warn!(
+                user_id = user.id,
+                provider = slug,
+                ?failure,
+                "connect could not start"
+            );
             issue(provider, failure.kind())
         }
     }
@@ -51,29 +60,78 @@ pub async fn callback(
         return problem(&state, req, "provider", None, StatusCode::NOT_FOUND).await;
     };
     let Some((user, session_id)) = signed_in(&state, &session).await else {
-        return problem(&state, req, "signin", Some(provider), StatusCode::UNAUTHORIZED).await;
+        return problem(
+            &state,
+            req,
+            "signin",
+            Some(provider),
+            StatusCode::UNAUTHORIZED,
+        )
+        .await;
     };
-    let flow = match take_flow(&state, params.state.as_deref(), &user, &session_id, provider).await {
+    let flow = match take_flow(
+        &state,
+        params.state.as_deref(),
+        &user,
+        &session_id,
+        provider,
+    )
+    .await
+    {
         Ok(flow) => flow,
         Err(why) => {
-            tracing::warn!(user_id = user.id, provider = slug, ?why, "callback state refused");
-            return problem(&state, req, "state", Some(provider), StatusCode::BAD_REQUEST).await;
+            tracing::warn!(
+                user_id = user.id,
+                provider = slug,
+                ?why,
+                "callback state refused"
+            );
+            return problem(
+                &state,
+                req,
+                "state",
+                Some(provider),
+                StatusCode::BAD_REQUEST,
+            )
+            .await;
         }
     };
     if let Some(error) = params.error {
-        tracing::info!(user_id = user.id, provider = slug, error, "provider returned an error");
-        return issue(provider, if error == "access_denied" { "cancelled" } else { "denied" });
+        tracing::info!(
+            user_id = user.id,
+            provider = slug,
+            error,
+            "provider returned an error"
+        );
+        return issue(
+            provider,
+            if error == "access_denied" {
+                "cancelled"
+            } else {
+                "denied"
+            },
+        );
     }
     let Some(code) = params.code.filter(|c| !c.is_empty() && c.len() <= 2048) else {
         return problem(&state, req, "code", Some(provider), StatusCode::BAD_REQUEST).await;
     };
     match finish_connect(&state, &user, provider, &flow, &code).await {
         Ok(profile) => {
-            tracing::info!(user_id = user.id, provider = slug, account = profile.id, "account connected");
+            tracing::info!(
+                user_id = user.id,
+                provider = slug,
+                account = profile.id,
+                "account connected"
+            );
             Redirect::to(&format!("{APPLICATIONS}?connected={slug}")).into_response()
         }
         Err(failure) => {
-            tracing::warn!(user_id = user.id, provider = slug, ?failure, "connect failed");
+            tracing::warn!(
+                user_id = user.id,
+                provider = slug,
+                ?failure,
+                "connect failed"
+            );
             issue(provider, failure.kind())
         }
     }
@@ -111,23 +169,37 @@ async fn signed_in(state: &AppState, session: &Session) -> Option<(user::Model, 
 
 /// Back to Settings › Applications with an outcome code the page explains.
 fn issue(provider: ProviderId, kind: &str) -> Response {
-    Redirect::to(&format!("{APPLICATIONS}?provider={}&issue={kind}", provider.slug())).into_response()
+    Redirect::to(&format!(
+        "{APPLICATIONS}?provider={}&issue={kind}",
+        provider.slug()
+    ))
+    .into_response()
 }
 
 /// Renders the "Connection not completed" page in place, with `status`, keeping the request's
 /// session so the header still shows who is signed in.
-async fn problem(state: &AppState, req: Request, reason: &str, provider: Option<ProviderId>, status: StatusCode) -> Response {
+async fn problem(
+    state: &AppState,
+    req: Request,
+    reason: &str,
+    provider: Option<ProviderId>,
+    status: StatusCode,
+) -> Response {
     let slug = provider.map(ProviderId::slug).unwrap_or_default();
     let (mut parts, _) = req.into_parts();
     parts.method = Method::GET;
-    parts.uri = format!("/connect/problem?reason={reason}&provider={slug}").parse().unwrap_or_else(|_| Uri::from_static("/connect/problem"));
+    parts.uri = format!("/connect/problem?reason={reason}&provider={slug}")
+        .parse()
+        .unwrap_or_else(|_| Uri::from_static("/connect/problem"));
     let context_state = state.clone();
     let options = state.leptos_options.clone();
     let render = leptos_axum::render_app_to_stream_with_context(
         move || provide_context(context_state.clone()),
         move || app::shell(options.clone()),
     );
-    let mut res = render(Request::from_parts(parts, Body::empty())).await.into_response();
+    let mut res = render(Request::from_parts(parts, Body::empty()))
+        .await
+        .into_response();
     *res.status_mut() = status;
     res
 }

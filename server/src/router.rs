@@ -5,8 +5,8 @@ use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderValue, Request, header};
 use axum::middleware::{Next, from_fn, from_fn_with_state};
 use axum::response::Response;
-use leptos::config::LeptosOptions;
 use axum::routing::{get, post};
+use leptos::config::LeptosOptions;
 use leptos_axum::{LeptosRoutes, file_and_error_handler, generate_route_list};
 use tower::Layer;
 use tower_http::LatencyUnit;
@@ -23,8 +23,8 @@ use app::state::AppState;
 use app::{App, shell};
 
 use crate::health::healthz;
-use crate::oauth;
 use crate::middleware::{guard_pages, refuse_cross_site};
+use crate::oauth;
 use crate::session_store::SeaOrmSessionStore;
 
 /// Largest request body accepted; our forms are far smaller.
@@ -77,8 +77,11 @@ fn session_layer(state: &AppState) -> SessionManagerLayer<SeaOrmSessionStore> {
 /// cached for a year since every build changes their names.
 fn static_assets(options: &LeptosOptions) -> SetResponseHeader<ServeDir, HeaderValue> {
     let dir = format!("{}/{}", options.site_root, options.site_pkg_dir);
-    SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=31536000, immutable"))
-        .layer(ServeDir::new(dir).precompressed_br().precompressed_gzip())
+    SetResponseHeaderLayer::overriding(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=31536000, immutable"),
+    )
+    .layer(ServeDir::new(dir).precompressed_br().precompressed_gzip())
 }
 
 /// Headers every response carries: no sniffing, no framing, no referrer to other sites (the
@@ -90,9 +93,14 @@ async fn security_headers(req: axum::extract::Request, next: Next) -> Response {
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
         (header::X_FRAME_OPTIONS, "DENY"),
         (header::REFERRER_POLICY, "same-origin"),
-        (header::CONTENT_SECURITY_POLICY, "frame-ancestors 'none'; base-uri 'self'; object-src 'none'"),
+        (
+            header::CONTENT_SECURITY_POLICY,
+            "frame-ancestors 'none'; base-uri 'self'; object-src 'none'",
+        ),
     ] {
-        headers.entry(name).or_insert(HeaderValue::from_static(value));
+        headers
+            .entry(name)
+            .or_insert(HeaderValue::from_static(value));
     }
     res
 }

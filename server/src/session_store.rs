@@ -32,7 +32,8 @@ impl SeaOrmSessionStore {
     }
 
     fn row(record: &Record) -> Result<session::ActiveModel, session_store::Error> {
-        let data = serde_json::to_string(&record.data).map_err(|e| session_store::Error::Encode(e.to_string()))?;
+        let data = serde_json::to_string(&record.data)
+            .map_err(|e| session_store::Error::Encode(e.to_string()))?;
         Ok(session::ActiveModel {
             id: Set(record.id.to_string()),
             data: Set(data),
@@ -53,10 +54,18 @@ fn now() -> i64 {
 impl SessionStore for SeaOrmSessionStore {
     async fn create(&self, record: &mut Record) -> session_store::Result<()> {
         // Ids are 128 random bits; still, never hand out one that exists.
-        while session::Entity::find_by_id(record.id.to_string()).one(&self.db).await.map_err(backend)?.is_some() {
+        while session::Entity::find_by_id(record.id.to_string())
+            .one(&self.db)
+            .await
+            .map_err(backend)?
+            .is_some()
+        {
             record.id = Id::default();
         }
-        session::Entity::insert(Self::row(record)?).exec(&self.db).await.map_err(backend)?;
+        session::Entity::insert(Self::row(record)?)
+            .exec(&self.db)
+            .await
+            .map_err(backend)?;
         Ok(())
     }
 
@@ -80,14 +89,22 @@ impl SessionStore for SeaOrmSessionStore {
             .await
             .map_err(backend)?;
         let Some(row) = row else { return Ok(None) };
-        let data = serde_json::from_str(&row.data).map_err(|e| session_store::Error::Decode(e.to_string()))?;
+        let data = serde_json::from_str(&row.data)
+            .map_err(|e| session_store::Error::Decode(e.to_string()))?;
         let expiry_date = time::OffsetDateTime::from_unix_timestamp(row.expires_at)
             .map_err(|e| session_store::Error::Decode(e.to_string()))?;
-        Ok(Some(Record { id: *id, data, expiry_date }))
+        Ok(Some(Record {
+            id: *id,
+            data,
+            expiry_date,
+        }))
     }
 
     async fn delete(&self, id: &Id) -> session_store::Result<()> {
-        session::Entity::delete_by_id(id.to_string()).exec(&self.db).await.map_err(backend)?;
+        session::Entity::delete_by_id(id.to_string())
+            .exec(&self.db)
+            .await
+            .map_err(backend)?;
         Ok(())
     }
 }

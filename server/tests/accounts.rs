@@ -19,28 +19,67 @@ db_tests!(
 
 async fn sign_up_signs_in_and_opens_the_profile(app: TestApp) {
     let client = app.client();
-    let res = app.call(&client, "sign_up", &[("name", "Grace Hopper"), ("email", "Grace@Example.com"), ("password", "cobol1959")]).await;
+    let res = app
+        .call(
+            &client,
+            "sign_up",
+            &[
+                ("name", "Grace Hopper"),
+                ("email", "Grace@Example.com"),
+                ("password", "cobol1959"),
+            ],
+        )
+        .await;
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(location(res.headers()), Some("/settings/profile"));
-    let cookie = res.headers().get("set-cookie").unwrap().to_str().unwrap().to_owned();
+    let cookie = res
+        .headers()
+        .get("set-cookie")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_owned();
     assert!(cookie.starts_with("orga_session="), "{cookie}");
-    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
-    assert!(!cookie.contains("Secure"), "plain http must not set Secure: {cookie}");
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
+    assert!(
+        !cookie.contains("Secure"),
+        "plain http must not set Secure: {cookie}"
+    );
 
     let body = expect_status(app.get(&client, "/settings/profile").await, StatusCode::OK).await;
-    assert!(body.contains("Grace Hopper") && body.contains("grace@example.com"), "{body}");
+    assert!(
+        body.contains("Grace Hopper") && body.contains("grace@example.com"),
+        "{body}"
+    );
     assert_eq!(app.count("users").await, 1);
 }
 
 async fn sign_up_refuses_a_taken_email_and_writes_nothing(app: TestApp) {
     app.signed_up("Grace Hopper", "grace@example.com").await;
     let client = app.client();
-    let res = app.call(&client, "sign_up", &[("name", "Impostor"), ("email", " GRACE@example.com "), ("password", "whatever123")]).await;
+    let res = app
+        .call(
+            &client,
+            "sign_up",
+            &[
+                ("name", "Impostor"),
+                ("email", " GRACE@example.com "),
+                ("password", "whatever123"),
+            ],
+        )
+        .await;
     assert_eq!(res.status(), StatusCode::CONFLICT);
     assert_eq!(app_error(res).await, AppError::EmailTaken);
     assert_eq!(app.count("users").await, 1);
     let res = app.get(&client, "/settings/profile").await;
-    assert_eq!(res.status(), StatusCode::SEE_OTHER, "the refused sign-up must not sign in");
+    assert_eq!(
+        res.status(),
+        StatusCode::SEE_OTHER,
+        "the refused sign-up must not sign in"
+    );
 }
 
 async fn sign_up_refuses_bad_input_and_writes_nothing(app: TestApp) {
@@ -52,7 +91,13 @@ async fn sign_up_refuses_bad_input_and_writes_nothing(app: TestApp) {
         ("   ", "ada@example.com", "long enough", "name"),
     ];
     for (name, email, password, field) in cases {
-        let res = app.call(&client, "sign_up", &[("name", name), ("email", email), ("password", password)]).await;
+        let res = app
+            .call(
+                &client,
+                "sign_up",
+                &[("name", name), ("email", email), ("password", password)],
+            )
+            .await;
         assert_eq!(res.status(), StatusCode::BAD_REQUEST);
         let err = app_error(res).await;
         assert_eq!(err.field(), Some(field), "{email}/{password}: {err:?}");
@@ -65,10 +110,28 @@ async fn sign_up_refuses_bad_input_and_writes_nothing(app: TestApp) {
 async fn wrong_password_and_unknown_email_get_the_same_answer(app: TestApp) {
     app.signed_up("Grace Hopper", "grace@example.com").await;
     let client = app.client();
-    let wrong = app.call(&client, "sign_in", &[("email", "grace@example.com"), ("password", "not her password")]).await;
+    let wrong = app
+        .call(
+            &client,
+            "sign_in",
+            &[
+                ("email", "grace@example.com"),
+                ("password", "not her password"),
+            ],
+        )
+        .await;
     assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
     let wrong = app_error(wrong).await;
-    let unknown = app.call(&client, "sign_in", &[("email", "nobody@example.com"), ("password", "not her password")]).await;
+    let unknown = app
+        .call(
+            &client,
+            "sign_in",
+            &[
+                ("email", "nobody@example.com"),
+                ("password", "not her password"),
+            ],
+        )
+        .await;
     let unknown = app_error(unknown).await;
     assert_eq!(wrong, AppError::InvalidCredentials);
     assert_eq!(wrong.to_string(), unknown.to_string());
@@ -79,19 +142,43 @@ async fn wrong_password_and_unknown_email_get_the_same_answer(app: TestApp) {
 async fn sign_in_rotates_the_session_id(app: TestApp) {
     app.signed_up("Grace Hopper", "grace@example.com").await;
     let (client, jar) = app.client_with_jar();
-    let res = app.call(&client, "sign_in", &[("email", "grace@example.com"), ("password", "correct horse")]).await;
+    let res = app
+        .call(
+            &client,
+            "sign_in",
+            &[
+                ("email", "grace@example.com"),
+                ("password", "correct horse"),
+            ],
+        )
+        .await;
     assert_eq!(res.status(), StatusCode::OK);
     let first = app.session_id(&jar).unwrap();
-    let res = app.call(&client, "sign_in", &[("email", "grace@example.com"), ("password", "correct horse")]).await;
+    let res = app
+        .call(
+            &client,
+            "sign_in",
+            &[
+                ("email", "grace@example.com"),
+                ("password", "correct horse"),
+            ],
+        )
+        .await;
     assert_eq!(res.status(), StatusCode::OK);
     let second = app.session_id(&jar).unwrap();
     assert_ne!(first, second, "every sign-in must issue a new session id");
 
     // The old id no longer works; the new one does.
     let with_cookie = |id: &str| {
-        app.client().get(format!("{}/settings/profile", app.base)).header("Cookie", format!("orga_session={id}")).send()
+        app.client()
+            .get(format!("{}/settings/profile", app.base))
+            .header("Cookie", format!("orga_session={id}"))
+            .send()
     };
-    assert_eq!(with_cookie(&first).await.unwrap().status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        with_cookie(&first).await.unwrap().status(),
+        StatusCode::SEE_OTHER
+    );
     assert_eq!(with_cookie(&second).await.unwrap().status(), StatusCode::OK);
 }
 
@@ -113,8 +200,17 @@ async fn sign_in_returns_to_a_local_next_only(app: TestApp) {
         ("https://evil.example/", "/settings/profile"),
     ] {
         let client = app.client();
-        let res = app.call(&client, "sign_in", &[("email", "grace@example.com"), ("password", "correct horse"), ("next", next)]).await;
+        let res = app
+            .call(
+                &client,
+                "sign_in",
+                &[
+                    ("email", "grace@example.com"),
+                    ("password", "correct horse"),
+                    ("next", next),
+                ],
+            )
+            .await;
         assert_eq!(location(res.headers()), Some(expected), "next={next}");
     }
 }
-

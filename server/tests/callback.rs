@@ -26,7 +26,12 @@ db_tests!(
 
 /// Starts a flow and returns the sandbox's redirect back to the app (not yet followed).
 async fn approved_callback(app: &TestApp, client: &reqwest::Client, provider: &str) -> String {
-    let res = client.post(format!("{}/auth/{provider}/connect", app.base)).header("Origin", &app.base).send().await.unwrap();
+    let res = client
+        .post(format!("{}/auth/{provider}/connect", app.base))
+        .header("Origin", &app.base)
+        .send()
+        .await
+        .unwrap();
     let authorize = url::Url::parse(location(res.headers()).unwrap()).unwrap();
     app.decide(client, &authorize, "ada", "allow").await
 }
@@ -42,9 +47,20 @@ async fn missing_unknown_and_tampered_states_get_400(app: TestApp) {
     let client = app.signed_up("Sam", "sam@example.com").await;
     let back = approved_callback(&app, &client, "google").await;
     let url = url::Url::parse(&back).unwrap();
-    let code: String = url.query_pairs().find(|(k, _)| k == "code").unwrap().1.into_owned();
-    for query in [format!("code={code}"), format!("code={code}&state="), format!("code={code}&state=tampered")] {
-        let res = app.get(&client, &format!("/auth/google/callback?{query}")).await;
+    let code: String = url
+        .query_pairs()
+        .find(|(k, _)| k == "code")
+        .unwrap()
+        .1
+        .into_owned();
+    for query in [
+        format!("code={code}"),
+        format!("code={code}&state="),
+        format!("code={code}&state=tampered"),
+    ] {
+        let res = app
+            .get(&client, &format!("/auth/google/callback?{query}"))
+            .await;
         assert_refused(&app, res, StatusCode::BAD_REQUEST).await;
     }
     let res = app.get(&client, "/auth/nope/callback?code=x&state=y").await;
@@ -56,7 +72,10 @@ async fn a_state_works_once(app: TestApp) {
     let client = app.signed_up("Sam", "sam@example.com").await;
     let back = approved_callback(&app, &client, "google").await;
     let first = client.get(&back).send().await.unwrap();
-    assert_eq!(location(first.headers()), Some("/settings/applications?connected=google"));
+    assert_eq!(
+        location(first.headers()),
+        Some("/settings/applications?connected=google")
+    );
     let replay = client.get(&back).send().await.unwrap();
     let body = expect_status(replay, StatusCode::BAD_REQUEST).await;
     assert!(body.contains("already used"), "{body}");
@@ -70,11 +89,21 @@ async fn an_expired_state_is_refused(app: TestApp) {
     let backend = app.db.get_database_backend();
     let past = (chrono::Utc::now() - chrono::Duration::minutes(1)).to_rfc3339();
     let sql = match backend {
-        sea_orm::DatabaseBackend::Postgres => format!("UPDATE oauth_states SET expires_at = '{past}'::timestamptz"),
+        sea_orm::DatabaseBackend::Postgres => {
+            format!("UPDATE oauth_states SET expires_at = '{past}'::timestamptz")
+        }
         _ => format!("UPDATE oauth_states SET expires_at = '{past}'"),
     };
-    app.db.execute(Statement::from_string(backend, sql)).await.unwrap();
-    assert_refused(&app, client.get(&back).send().await.unwrap(), StatusCode::BAD_REQUEST).await;
+    app.db
+        .execute(Statement::from_string(backend, sql))
+        .await
+        .unwrap();
+    assert_refused(
+        &app,
+        client.get(&back).send().await.unwrap(),
+        StatusCode::BAD_REQUEST,
+    )
+    .await;
 }
 
 async fn another_users_state_is_refused(app: TestApp) {
@@ -83,7 +112,12 @@ async fn another_users_state_is_refused(app: TestApp) {
     let back = approved_callback(&app, &attacker, "x").await;
     // The attacker makes the victim's browser open their callback link.
     let victim = app.signed_up("Victim", "victim@example.com").await;
-    assert_refused(&app, victim.get(&back).send().await.unwrap(), StatusCode::BAD_REQUEST).await;
+    assert_refused(
+        &app,
+        victim.get(&back).send().await.unwrap(),
+        StatusCode::BAD_REQUEST,
+    )
+    .await;
 }
 
 async fn another_sessions_state_is_refused(app: TestApp) {
@@ -91,9 +125,20 @@ async fn another_sessions_state_is_refused(app: TestApp) {
     let laptop = app.signed_up("Sam", "sam@example.com").await;
     let back = approved_callback(&app, &laptop, "x").await;
     let phone = app.client();
-    let res = app.call(&phone, "sign_in", &[("email", "sam@example.com"), ("password", "correct horse")]).await;
+    let res = app
+        .call(
+            &phone,
+            "sign_in",
+            &[("email", "sam@example.com"), ("password", "correct horse")],
+        )
+        .await;
     assert_eq!(res.status(), StatusCode::OK);
-    assert_refused(&app, phone.get(&back).send().await.unwrap(), StatusCode::BAD_REQUEST).await;
+    assert_refused(
+        &app,
+        phone.get(&back).send().await.unwrap(),
+        StatusCode::BAD_REQUEST,
+    )
+    .await;
 }
 
 async fn a_callback_without_a_signed_in_user_gets_401(app: TestApp) {
@@ -111,12 +156,32 @@ async fn provider_failures_become_clear_messages(app: TestApp) {
     let cases = [
         ("facebook", Endpoint::Token, Fault::Status(500), "rejected"),
         ("x", Endpoint::Token, Fault::Status(400), "rejected"),
-        ("instagram", Endpoint::LongLivedToken, Fault::MalformedJson, "malformed"),
-        ("google", Endpoint::Token, Fault::MissingFields, "incomplete"),
-        ("facebook", Endpoint::Profile, Fault::MissingFields, "incomplete"),
+        (
+            "instagram",
+            Endpoint::LongLivedToken,
+            Fault::MalformedJson,
+            "malformed",
+        ),
+        (
+            "google",
+            Endpoint::Token,
+            Fault::MissingFields,
+            "incomplete",
+        ),
+        (
+            "facebook",
+            Endpoint::Profile,
+            Fault::MissingFields,
+            "incomplete",
+        ),
         ("x", Endpoint::Profile, Fault::MalformedJson, "malformed"),
         ("google", Endpoint::Jwks, Fault::Status(503), "rejected"),
-        ("instagram", Endpoint::Profile, Fault::Status(502), "rejected"),
+        (
+            "instagram",
+            Endpoint::Profile,
+            Fault::Status(502),
+            "rejected",
+        ),
     ];
     let client = app.signed_up("Sam", "sam@example.com").await;
     for (provider, endpoint, fault, kind) in cases {
@@ -136,30 +201,61 @@ async fn provider_failures_become_clear_messages(app: TestApp) {
 
 async fn user_avatar(app: &TestApp) -> Option<String> {
     let sql = "SELECT avatar_url AS v FROM users";
-    let row = app.db.query_one(Statement::from_string(app.db.get_database_backend(), sql)).await.unwrap()?;
+    let row = app
+        .db
+        .query_one(Statement::from_string(app.db.get_database_backend(), sql))
+        .await
+        .unwrap()?;
     row.try_get::<Option<String>>("", "v").unwrap()
 }
 
 async fn a_slow_provider_times_out(app: TestApp) {
     app.configure("x").await;
     let client = app.signed_up("Sam", "sam@example.com").await;
-    app.sandbox.set_fault("x", Endpoint::Token, Fault::Delay(Duration::from_secs(12)));
+    app.sandbox
+        .set_fault("x", Endpoint::Token, Fault::Delay(Duration::from_secs(12)));
     let started = std::time::Instant::now();
     let res = app.connect(&client, "x", "ada", "allow").await;
-    assert_eq!(location(res.headers()), Some("/settings/applications?provider=x&issue=timeout"));
-    assert!(started.elapsed() < Duration::from_secs(12), "gave up after the 10 s timeout");
+    assert_eq!(
+        location(res.headers()),
+        Some("/settings/applications?provider=x&issue=timeout")
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(12),
+        "gave up after the 10 s timeout"
+    );
     assert_eq!(app.count("connected_accounts").await, 0);
 }
 
 async fn connect_needs_an_offered_provider(app: TestApp) {
     let client = app.signed_up("Sam", "sam@example.com").await;
-    let res = client.post(format!("{}/auth/facebook/connect", app.base)).header("Origin", &app.base).send().await.unwrap();
-    assert_eq!(location(res.headers()), Some("/settings/applications?provider=facebook&issue=not_offered"));
+    let res = client
+        .post(format!("{}/auth/facebook/connect", app.base))
+        .header("Origin", &app.base)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        location(res.headers()),
+        Some("/settings/applications?provider=facebook&issue=not_offered")
+    );
     assert_eq!(app.count("oauth_states").await, 0);
     let stranger = app.client();
-    let res = stranger.post(format!("{}/auth/facebook/connect", app.base)).send().await.unwrap();
-    assert_eq!(location(res.headers()), Some("/signin?next=/settings/applications"));
-    let cross_site = client.post(format!("{}/auth/facebook/connect", app.base)).header("Origin", "http://evil.example").send().await.unwrap();
+    let res = stranger
+        .post(format!("{}/auth/facebook/connect", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        location(res.headers()),
+        Some("/signin?next=/settings/applications")
+    );
+    let cross_site = client
+        .post(format!("{}/auth/facebook/connect", app.base))
+        .header("Origin", "http://evil.example")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(cross_site.status(), StatusCode::FORBIDDEN);
 }
 
@@ -173,8 +269,13 @@ async fn a_provider_that_is_down_is_reported(app: TestApp) {
         token_url: "http://127.0.0.1:9/facebook/graph/{version}/oauth/access_token".into(),
         ..app::admin::settings::SettingsInput::from_row(&row)
     };
-    app::admin::settings::save(&app.db, &app.state.cipher, id, input).await.unwrap();
+    app::admin::settings::save(&app.db, &app.state.cipher, id, input)
+        .await
+        .unwrap();
     let res = app.connect(&client, "facebook", "ada", "allow").await;
-    assert_eq!(location(res.headers()), Some("/settings/applications?provider=facebook&issue=unreachable"));
+    assert_eq!(
+        location(res.headers()),
+        Some("/settings/applications?provider=facebook&issue=unreachable")
+    );
     assert_eq!(app.count("connected_accounts").await, 0);
 }

@@ -27,64 +27,175 @@ fn run_cli(app: &TestApp, args: &[&str], stdin: &str) -> std::process::Output {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
     child.wait_with_output().unwrap()
 }
 
 async fn role_of(app: &TestApp, email: &str) -> Option<String> {
     let backend = app.db.get_database_backend();
     let sql = format!("SELECT role FROM users WHERE email = '{email}'");
-    let row = app.db.query_one(Statement::from_string(backend, sql)).await.unwrap()?;
+    let row = app
+        .db
+        .query_one(Statement::from_string(backend, sql))
+        .await
+        .unwrap()?;
     row.try_get("", "role").ok()
 }
 
 async fn create_admin_reads_the_password_from_stdin(app: TestApp) {
-    let out = run_cli(&app, &["create-admin", "--email", "Root@Example.com", "--name", "Rita Root"], "s3cret-password\n");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert_eq!(role_of(&app, "root@example.com").await.as_deref(), Some("admin"));
+    let out = run_cli(
+        &app,
+        &[
+            "create-admin",
+            "--email",
+            "Root@Example.com",
+            "--name",
+            "Rita Root",
+        ],
+        "s3cret-password\n",
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        role_of(&app, "root@example.com").await.as_deref(),
+        Some("admin")
+    );
     let client = app.client();
-    let res = app.call(&client, "sign_in", &[("email", "root@example.com"), ("password", "s3cret-password")]).await;
+    let res = app
+        .call(
+            &client,
+            "sign_in",
+            &[
+                ("email", "root@example.com"),
+                ("password", "s3cret-password"),
+            ],
+        )
+        .await;
     assert_eq!(res.status(), reqwest::StatusCode::OK);
-    assert_eq!(app.get(&client, "/admin/social-apps").await.status(), reqwest::StatusCode::OK);
+    assert_eq!(
+        app.get(&client, "/admin/social-apps").await.status(),
+        reqwest::StatusCode::OK
+    );
 }
 
 async fn promote_makes_a_user_admin(app: TestApp) {
     app.signed_up("Grace Hopper", "grace@example.com").await;
-    assert_eq!(role_of(&app, "grace@example.com").await.as_deref(), Some("user"));
+    assert_eq!(
+        role_of(&app, "grace@example.com").await.as_deref(),
+        Some("user")
+    );
     let out = run_cli(&app, &["promote", "--email", "grace@example.com"], "");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert_eq!(role_of(&app, "grace@example.com").await.as_deref(), Some("admin"));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        role_of(&app, "grace@example.com").await.as_deref(),
+        Some("admin")
+    );
     let out = run_cli(&app, &["promote", "--email", "nobody@example.com"], "");
     assert!(!out.status.success());
 }
 
 async fn create_admin_refuses_bad_input(app: TestApp) {
-    let short = run_cli(&app, &["create-admin", "--email", "root@example.com", "--name", "Rita"], "short\n");
+    let short = run_cli(
+        &app,
+        &[
+            "create-admin",
+            "--email",
+            "root@example.com",
+            "--name",
+            "Rita",
+        ],
+        "short\n",
+    );
     assert!(!short.status.success());
     assert!(String::from_utf8_lossy(&short.stderr).contains("at least 8 characters"));
-    let bad_email = run_cli(&app, &["create-admin", "--email", "root", "--name", "Rita"], "long enough\n");
+    let bad_email = run_cli(
+        &app,
+        &["create-admin", "--email", "root", "--name", "Rita"],
+        "long enough\n",
+    );
     assert!(!bad_email.status.success());
     assert_eq!(app.count("users").await, 0);
     app.signed_up("Grace Hopper", "grace@example.com").await;
-    let taken = run_cli(&app, &["create-admin", "--email", "grace@example.com", "--name", "Grace"], "long enough\n");
+    let taken = run_cli(
+        &app,
+        &[
+            "create-admin",
+            "--email",
+            "grace@example.com",
+            "--name",
+            "Grace",
+        ],
+        "long enough\n",
+    );
     assert!(!taken.status.success());
     assert!(String::from_utf8_lossy(&taken.stderr).contains("already exists"));
 }
 
 async fn provider_set_applies_settings_with_the_secret_from_stdin(app: TestApp) {
-    let args = ["provider", "set", "x", "--client-id", "cli-client", "--client-secret-stdin", "--enabled", "true"];
+    let args = [
+        "provider",
+        "set",
+        "x",
+        "--client-id",
+        "cli-client",
+        "--client-secret-stdin",
+        "--enabled",
+        "true",
+    ];
     let out = run_cli(&app, &args, "cli-secret\n");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let list = run_cli(&app, &["provider", "list"], "");
     let listed = String::from_utf8_lossy(&list.stdout).to_string();
-    assert!(listed.contains("x          offered") && !listed.contains("cli-secret"), "{listed}");
+    assert!(
+        listed.contains("x          offered") && !listed.contains("cli-secret"),
+        "{listed}"
+    );
     // The server, with the same key, offers X to users.
     let user = app.signed_up("Sam", "sam@example.com").await;
-    let page = app.get(&user, "/settings/applications").await.text().await.unwrap();
+    let page = app
+        .get(&user, "/settings/applications")
+        .await
+        .text()
+        .await
+        .unwrap();
     assert!(page.contains("Connect X"), "{page}");
-    let bad = run_cli(&app, &["provider", "set", "x", "--token-url", "http://api.x.com/token"], "");
+    let bad = run_cli(
+        &app,
+        &[
+            "provider",
+            "set",
+            "x",
+            "--token-url",
+            "http://api.x.com/token",
+        ],
+        "",
+    );
     assert!(!bad.status.success());
-    assert!(String::from_utf8_lossy(&bad.stderr).contains("Token URL"), "{}", String::from_utf8_lossy(&bad.stderr));
-    let unknown = run_cli(&app, &["provider", "set", "myspace", "--enabled", "true"], "");
+    assert!(
+        String::from_utf8_lossy(&bad.stderr).contains("Token URL"),
+        "{}",
+        String::from_utf8_lossy(&bad.stderr)
+    );
+    let unknown = run_cli(
+        &app,
+        &["provider", "set", "myspace", "--enabled", "true"],
+        "",
+    );
     assert!(!unknown.status.success());
 }

@@ -8,20 +8,43 @@ use common::{TestApp, app_error, location};
 use reqwest::StatusCode;
 use server::sandbox::{Endpoint, Fault};
 
-db_tests!(disconnect_removes_the_link_and_revokes, a_failed_revoke_does_not_block, only_your_own_link_goes, a_plain_form_post_comes_back_with_a_message);
+db_tests!(
+    disconnect_removes_the_link_and_revokes,
+    a_failed_revoke_does_not_block,
+    only_your_own_link_goes,
+    a_plain_form_post_comes_back_with_a_message
+);
 
-async fn connected(app: &TestApp, provider: &str, name: &str, email: &str, account: &str) -> reqwest::Client {
+async fn connected(
+    app: &TestApp,
+    provider: &str,
+    name: &str,
+    email: &str,
+    account: &str,
+) -> reqwest::Client {
     app.configure(provider).await;
     let client = app.signed_up(name, email).await;
     let res = app.connect(&client, provider, account, "allow").await;
-    assert_eq!(location(res.headers()), Some(format!("/settings/applications?connected={provider}").as_str()));
+    assert_eq!(
+        location(res.headers()),
+        Some(format!("/settings/applications?connected={provider}").as_str())
+    );
     client
 }
 
 async fn disconnect_removes_the_link_and_revokes(app: TestApp) {
     for provider in ["facebook", "x", "google", "instagram"] {
-        let client = connected(&app, provider, "Sam", &format!("sam-{provider}@example.com"), "ada").await;
-        let res = app.call(&client, "disconnect_account", &[("provider", provider)]).await;
+        let client = connected(
+            &app,
+            provider,
+            "Sam",
+            &format!("sam-{provider}@example.com"),
+            "ada",
+        )
+        .await;
+        let res = app
+            .call(&client, "disconnect_account", &[("provider", provider)])
+            .await;
         assert_eq!(res.status(), StatusCode::OK);
         assert_eq!(app.count("connected_accounts").await, 0);
         let revoked = app.sandbox.revoked_tokens(provider);
@@ -35,8 +58,11 @@ async fn disconnect_removes_the_link_and_revokes(app: TestApp) {
 
 async fn a_failed_revoke_does_not_block(app: TestApp) {
     let client = connected(&app, "x", "Sam", "sam@example.com", "ada").await;
-    app.sandbox.set_fault("x", Endpoint::Revoke, Fault::Status(503));
-    let res = app.call(&client, "disconnect_account", &[("provider", "x")]).await;
+    app.sandbox
+        .set_fault("x", Endpoint::Revoke, Fault::Status(503));
+    let res = app
+        .call(&client, "disconnect_account", &[("provider", "x")])
+        .await;
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(app.count("connected_accounts").await, 0);
 }
@@ -44,11 +70,15 @@ async fn a_failed_revoke_does_not_block(app: TestApp) {
 async fn only_your_own_link_goes(app: TestApp) {
     connected(&app, "google", "Owner", "owner@example.com", "ada").await;
     let other = app.signed_up("Other", "other@example.com").await;
-    let res = app.call(&other, "disconnect_account", &[("provider", "google")]).await;
+    let res = app
+        .call(&other, "disconnect_account", &[("provider", "google")])
+        .await;
     assert_eq!(app_error(res).await, app::error::AppError::NotFound);
     assert_eq!(app.count("connected_accounts").await, 1);
     let stranger = app.client();
-    let res = app.call(&stranger, "disconnect_account", &[("provider", "google")]).await;
+    let res = app
+        .call(&stranger, "disconnect_account", &[("provider", "google")])
+        .await;
     assert_eq!(app_error(res).await, app::error::AppError::Unauthorized);
     assert_eq!(app.count("connected_accounts").await, 1);
 }
@@ -65,6 +95,9 @@ async fn a_plain_form_post_comes_back_with_a_message(app: TestApp) {
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::FOUND);
-    assert_eq!(location(res.headers()), Some("/settings/applications?disconnected=facebook"));
+    assert_eq!(
+        location(res.headers()),
+        Some("/settings/applications?disconnected=facebook")
+    );
     assert_eq!(app.count("connected_accounts").await, 0);
 }

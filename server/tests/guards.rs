@@ -18,21 +18,34 @@ async fn visitors_are_sent_to_sign_in_and_back(app: TestApp) {
     let client = app.client();
     for (path, next) in [
         ("/settings/profile", "/settings/profile"),
-        ("/settings/applications?tab=1", "/settings/applications%3Ftab%3D1"),
+        (
+            "/settings/applications?tab=1",
+            "/settings/applications%3Ftab%3D1",
+        ),
         ("/admin/social-apps", "/admin/social-apps"),
         ("/admin", "/admin"),
     ] {
         let res = app.get(&client, path).await;
         assert_eq!(res.status(), StatusCode::SEE_OTHER, "{path}");
-        assert_eq!(location(res.headers()), Some(format!("/signin?next={next}").as_str()));
+        assert_eq!(
+            location(res.headers()),
+            Some(format!("/signin?next={next}").as_str())
+        );
     }
 }
 
 async fn users_get_403_in_the_admin_area(app: TestApp) {
     let client = app.signed_up("Grace Hopper", "grace@example.com").await;
-    let body = expect_status(app.get(&client, "/admin/social-apps").await, StatusCode::FORBIDDEN).await;
+    let body = expect_status(
+        app.get(&client, "/admin/social-apps").await,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
     assert!(body.contains("Access denied"), "{body}");
-    assert!(!body.contains("app credentials"), "admin content leaked: {body}");
+    assert!(
+        !body.contains("app credentials"),
+        "admin content leaked: {body}"
+    );
 }
 
 async fn admins_see_the_admin_area(app: TestApp) {
@@ -52,9 +65,16 @@ async fn unknown_addresses_get_a_404_page(app: TestApp) {
 
 async fn public_pages_render(app: TestApp) {
     let client = app.client();
-    for (path, text) in [("/", "Your event profile, connected."), ("/signin", "Sign in"), ("/signup", "Create an account")] {
+    for (path, text) in [
+        ("/", "Your event profile, connected."),
+        ("/signin", "Sign in"),
+        ("/signup", "Create an account"),
+    ] {
         let body = expect_status(app.get(&client, path).await, StatusCode::OK).await;
         assert!(body.contains(text), "{path}");
-        assert!(body.contains("<label for=\"field-email\">Email</label>") || path == "/", "{path}: fields need labels");
+        assert!(
+            body.contains("<label for=\"field-email\">Email</label>") || path == "/",
+            "{path}: fields need labels"
+        );
     }
 }

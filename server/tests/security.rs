@@ -16,9 +16,19 @@ db_tests!(
 
 async fn cross_site_posts_are_refused(app: TestApp) {
     let client = app.client();
-    let form = [("name", "Eve"), ("email", "eve@example.com"), ("password", "long enough")];
+    let form = [
+        ("name", "Eve"),
+        ("email", "eve@example.com"),
+        ("password", "long enough"),
+    ];
     let url = format!("{}/api/sign_up", app.base);
-    let by_origin = client.post(&url).header("Origin", "http://evil.example").form(&form).send().await.unwrap();
+    let by_origin = client
+        .post(&url)
+        .header("Origin", "http://evil.example")
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(by_origin.status(), StatusCode::FORBIDDEN);
     let by_fetch_site = client
         .post(&url)
@@ -29,14 +39,24 @@ async fn cross_site_posts_are_refused(app: TestApp) {
         .await
         .unwrap();
     assert_eq!(by_fetch_site.status(), StatusCode::FORBIDDEN);
-    let same_site_other_port = client.post(&url).header("Sec-Fetch-Site", "same-site").form(&form).send().await.unwrap();
+    let same_site_other_port = client
+        .post(&url)
+        .header("Sec-Fetch-Site", "same-site")
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(same_site_other_port.status(), StatusCode::FORBIDDEN);
     assert_eq!(app.count("users").await, 0);
 }
 
 async fn same_site_posts_pass(app: TestApp) {
     let client = app.client();
-    let form = [("name", "Ada"), ("email", "ada@example.com"), ("password", "long enough")];
+    let form = [
+        ("name", "Ada"),
+        ("email", "ada@example.com"),
+        ("password", "long enough"),
+    ];
     let res = client
         .post(format!("{}/api/sign_up", app.base))
         .header("Sec-Fetch-Site", "same-origin")
@@ -52,7 +72,17 @@ async fn same_site_posts_pass(app: TestApp) {
 async fn oversized_bodies_are_refused(app: TestApp) {
     let client = app.client();
     let huge = "x".repeat(200 * 1024);
-    let res = app.call(&client, "sign_up", &[("name", &huge), ("email", "big@example.com"), ("password", "long enough")]).await;
+    let res = app
+        .call(
+            &client,
+            "sign_up",
+            &[
+                ("name", &huge),
+                ("email", "big@example.com"),
+                ("password", "long enough"),
+            ],
+        )
+        .await;
     assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE);
     assert_eq!(app.count("users").await, 0);
 }
@@ -63,7 +93,12 @@ async fn responses_carry_security_headers(app: TestApp) {
     assert_eq!(h["x-content-type-options"], "nosniff");
     assert_eq!(h["x-frame-options"], "DENY");
     assert_eq!(h["referrer-policy"], "same-origin");
-    assert!(h["content-security-policy"].to_str().unwrap().contains("frame-ancestors 'none'"));
+    assert!(
+        h["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains("frame-ancestors 'none'")
+    );
 }
 
 async fn healthz_checks_the_database(app: TestApp) {

@@ -8,7 +8,12 @@ use app::error::AppError;
 use common::{TestApp, app_error};
 use reqwest::StatusCode;
 
-db_tests!(only_admins_see_and_change_settings, secrets_are_write_only, bad_values_are_refused_and_nothing_is_written, providers_are_offered_only_when_complete);
+db_tests!(
+    only_admins_see_and_change_settings,
+    secrets_are_write_only,
+    bad_values_are_refused_and_nothing_is_written,
+    providers_are_offered_only_when_complete
+);
 
 fn form<'a>(provider: &'a str, secret: &'a str, enabled: bool) -> Vec<(&'a str, &'a str)> {
     let mut f = vec![
@@ -29,29 +34,76 @@ fn form<'a>(provider: &'a str, secret: &'a str, enabled: bool) -> Vec<(&'a str, 
 
 async fn only_admins_see_and_change_settings(app: TestApp) {
     let user = app.signed_up("Sam", "sam@example.com").await;
-    assert_eq!(app_error(app.call(&user, "list_provider_settings", &[]).await).await, AppError::Forbidden);
-    assert_eq!(app_error(app.call(&user, "save_provider_settings", &form("x", "s", true)).await).await, AppError::Forbidden);
+    assert_eq!(
+        app_error(app.call(&user, "list_provider_settings", &[]).await).await,
+        AppError::Forbidden
+    );
+    assert_eq!(
+        app_error(
+            app.call(&user, "save_provider_settings", &form("x", "s", true))
+                .await
+        )
+        .await,
+        AppError::Forbidden
+    );
     assert_eq!(app.count("provider_settings").await, 0);
     let admin = app.signed_in_admin("root@example.com").await;
-    let res = app.call(&admin, "save_provider_settings", &form("x", "top-secret", true)).await;
+    let res = app
+        .call(
+            &admin,
+            "save_provider_settings",
+            &form("x", "top-secret", true),
+        )
+        .await;
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(app.count("provider_settings").await, 1);
 }
 
 async fn secrets_are_write_only(app: TestApp) {
     let admin = app.signed_in_admin("root@example.com").await;
-    app.call(&admin, "save_provider_settings", &form("x", "top-secret", true)).await;
-    let listed = app.call(&admin, "list_provider_settings", &[]).await.text().await.unwrap();
-    assert!(!listed.contains("top-secret") && !listed.contains("v1:"), "{listed}");
+    app.call(
+        &admin,
+        "save_provider_settings",
+        &form("x", "top-secret", true),
+    )
+    .await;
+    let listed = app
+        .call(&admin, "list_provider_settings", &[])
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        !listed.contains("top-secret") && !listed.contains("v1:"),
+        "{listed}"
+    );
     assert!(listed.contains(r#""secret_set":true"#), "{listed}");
     // An empty secret keeps the saved one: still offered.
-    let res = app.call(&admin, "save_provider_settings", &form("x", "", true)).await;
+    let res = app
+        .call(&admin, "save_provider_settings", &form("x", "", true))
+        .await;
     assert_eq!(res.status(), StatusCode::OK);
-    let listed = app.call(&admin, "list_provider_settings", &[]).await.text().await.unwrap();
-    assert!(listed.contains(r#""secret_set":true,"scopes""#) && listed.contains(r#""offered":true"#), "{listed}");
-    let page = app.get(&admin, "/admin/social-apps").await.text().await.unwrap();
+    let listed = app
+        .call(&admin, "list_provider_settings", &[])
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        listed.contains(r#""secret_set":true,"scopes""#) && listed.contains(r#""offered":true"#),
+        "{listed}"
+    );
+    let page = app
+        .get(&admin, "/admin/social-apps")
+        .await
+        .text()
+        .await
+        .unwrap();
     assert!(!page.contains("top-secret"));
-    assert!(page.contains(&format!("{}/auth/x/callback", app.base)), "the redirect URI to register is shown");
+    assert!(
+        page.contains(&format!("{}/auth/x/callback", app.base)),
+        "the redirect URI to register is shown"
+    );
 }
 
 async fn bad_values_are_refused_and_nothing_is_written(app: TestApp) {
@@ -62,12 +114,42 @@ async fn bad_values_are_refused_and_nothing_is_written(app: TestApp) {
     assert_eq!(err.field(), Some("authorize_url"));
     let mut plain_http = form("x", "s", true);
     plain_http[5] = ("token_url", "http://api.x.com/2/oauth2/token");
-    assert_eq!(app_error(app.call(&admin, "save_provider_settings", &plain_http).await).await.field(), Some("token_url"));
+    assert_eq!(
+        app_error(
+            app.call(&admin, "save_provider_settings", &plain_http)
+                .await
+        )
+        .await
+        .field(),
+        Some("token_url")
+    );
     let no_secret = form("x", "", true);
-    assert_eq!(app_error(app.call(&admin, "save_provider_settings", &no_secret).await).await.field(), Some("enabled"));
-    let google = [("provider", "google"), ("client_id", "c"), ("client_secret", "s"), ("scopes", "openid"), ("issuer", "not a url")];
-    assert_eq!(app_error(app.call(&admin, "save_provider_settings", &google).await).await.field(), Some("issuer"));
-    let unknown = app.call(&admin, "save_provider_settings", &form("myspace", "s", true)).await;
+    assert_eq!(
+        app_error(app.call(&admin, "save_provider_settings", &no_secret).await)
+            .await
+            .field(),
+        Some("enabled")
+    );
+    let google = [
+        ("provider", "google"),
+        ("client_id", "c"),
+        ("client_secret", "s"),
+        ("scopes", "openid"),
+        ("issuer", "not a url"),
+    ];
+    assert_eq!(
+        app_error(app.call(&admin, "save_provider_settings", &google).await)
+            .await
+            .field(),
+        Some("issuer")
+    );
+    let unknown = app
+        .call(
+            &admin,
+            "save_provider_settings",
+            &form("myspace", "s", true),
+        )
+        .await;
     assert_eq!(app_error(unknown).await, AppError::NotFound);
     assert_eq!(app.count("provider_settings").await, 0);
 }
@@ -75,13 +157,30 @@ async fn bad_values_are_refused_and_nothing_is_written(app: TestApp) {
 async fn providers_are_offered_only_when_complete(app: TestApp) {
     let admin = app.signed_in_admin("root@example.com").await;
     let user = app.signed_up("Sam", "sam@example.com").await;
-    let page = app.get(&user, "/settings/applications").await.text().await.unwrap();
+    let page = app
+        .get(&user, "/settings/applications")
+        .await
+        .text()
+        .await
+        .unwrap();
     assert!(page.contains("No applications available"), "{page}");
-    app.call(&admin, "save_provider_settings", &form("x", "s", false)).await;
-    let page = app.get(&user, "/settings/applications").await.text().await.unwrap();
+    app.call(&admin, "save_provider_settings", &form("x", "s", false))
+        .await;
+    let page = app
+        .get(&user, "/settings/applications")
+        .await
+        .text()
+        .await
+        .unwrap();
     assert!(!page.contains("Connect X"), "disabled: no button");
-    app.call(&admin, "save_provider_settings", &form("x", "", true)).await;
-    let page = app.get(&user, "/settings/applications").await.text().await.unwrap();
+    app.call(&admin, "save_provider_settings", &form("x", "", true))
+        .await;
+    let page = app
+        .get(&user, "/settings/applications")
+        .await
+        .text()
+        .await
+        .unwrap();
     assert!(page.contains("Connect X"), "{page}");
     assert!(!page.contains("Connect Facebook"));
 }

@@ -32,7 +32,9 @@ pub struct AuthContext {
 impl AuthContext {
     /// Reads the user (request on the server, page script in the browser) and provides it.
     pub fn provide() -> Self {
-        let ctx = Self { user: RwSignal::new(initial_user()) };
+        let ctx = Self {
+            user: RwSignal::new(initial_user()),
+        };
         provide_context(ctx);
         ctx
     }
@@ -47,7 +49,9 @@ fn initial_user() -> Option<UserView> {
 
 #[cfg(not(feature = "ssr"))]
 fn initial_user() -> Option<UserView> {
-    let text = document().get_element_by_id(SESSION_SCRIPT_ID)?.text_content()?;
+    let text = document()
+        .get_element_by_id(SESSION_SCRIPT_ID)?
+        .text_content()?;
     serde_json::from_str(&text).ok().flatten()
 }
 
@@ -97,7 +101,11 @@ pub fn RequireUser(#[prop(default = false)] admin: bool, children: ChildrenFn) -
         Access::Allowed => children().into_any(),
         Access::Forbidden => view! { <Forbidden/> }.into_any(),
         Access::SignIn => {
-            let here = format!("{}{}", location.pathname.get_untracked(), location.search.get_untracked());
+            let here = format!(
+                "{}{}",
+                location.pathname.get_untracked(),
+                location.search.get_untracked()
+            );
             let target = format!("/signin?next={}", encode_query_value(&here));
             view! { <Redirect path=target/> }.into_any()
         }

@@ -31,7 +31,11 @@ impl UserView {
     pub fn display_name(&self) -> String {
         let full = format!("{} {}", self.first_name, self.last_name);
         let full = full.trim();
-        if full.is_empty() { self.email.clone() } else { full.to_owned() }
+        if full.is_empty() {
+            self.email.clone()
+        } else {
+            full.to_owned()
+        }
     }
 
     /// One or two letters for an avatar placeholder.

@@ -22,7 +22,11 @@ pub fn SignInPage() -> impl IntoView {
     let next = next_param();
     let signup_href = move || {
         let n = next();
-        if n.is_empty() { "/signup".to_owned() } else { format!("/signup?next={}", super::validate::encode_query_value(&n)) }
+        if n.is_empty() {
+            "/signup".to_owned()
+        } else {
+            format!("/signup?next={}", super::validate::encode_query_value(&n))
+        }
     };
     view! {
         <Title text="Sign in · Orga Connect"/>

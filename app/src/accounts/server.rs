@@ -1,10 +1,14 @@
 //! Server-side account logic: passwords, the session's user, and the guards every protected
 //! server function starts with.
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
 use argon2::Argon2;
+use argon2::password_hash::{
+    PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng,
+};
 use chrono::Utc;
-use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set, SqlErr};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set, SqlErr,
+};
 use tower_sessions::Session;
 
 use super::UserView;
@@ -18,13 +22,19 @@ pub const SESSION_USER_ID: &str = "user_id";
 /// Hashes a password with argon2id and a fresh random salt.
 pub fn hash_password(password: &str) -> Result<String, AppError> {
     let salt = SaltString::generate(&mut OsRng);
-    Ok(Argon2::default().hash_password(password.as_bytes(), &salt)?.to_string())
+    Ok(Argon2::default()
+        .hash_password(password.as_bytes(), &salt)?
+        .to_string())
 }
 
 /// Checks a password against a stored hash; a malformed hash counts as a mismatch.
 pub fn verify_password(password: &str, hash: &str) -> bool {
     PasswordHash::new(hash)
-        .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+        .map(|parsed| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
+        })
         .unwrap_or(false)
 }
 
@@ -62,7 +72,10 @@ pub struct NewUser<'a> {
 }
 
 /// Creates an account; a taken email is `AppError::EmailTaken` and writes nothing.
-pub async fn create_user(db: &DatabaseConnection, new: NewUser<'_>) -> Result<user::Model, AppError> {
+pub async fn create_user(
+    db: &DatabaseConnection,
+    new: NewUser<'_>,
+) -> Result<user::Model, AppError> {
     let now = Utc::now();
     let row = user::ActiveModel {
         email: Set(new.email.to_owned()),
@@ -85,12 +98,21 @@ pub async fn create_user(db: &DatabaseConnection, new: NewUser<'_>) -> Result<us
 }
 
 /// Finds a user by (normalised) email.
-pub async fn find_by_email(db: &DatabaseConnection, email: &str) -> Result<Option<user::Model>, AppError> {
-    Ok(user::Entity::find().filter(user::Column::Email.eq(email)).one(db).await?)
+pub async fn find_by_email(
+    db: &DatabaseConnection,
+    email: &str,
+) -> Result<Option<user::Model>, AppError> {
+    Ok(user::Entity::find()
+        .filter(user::Column::Email.eq(email))
+        .one(db)
+        .await?)
 }
 
 /// Makes an existing user an administrator.
-pub async fn promote_to_admin(db: &DatabaseConnection, email: &str) -> Result<user::Model, AppError> {
+pub async fn promote_to_admin(
+    db: &DatabaseConnection,
+    email: &str,
+) -> Result<user::Model, AppError> {
     let found = find_by_email(db, email).await?.ok_or(AppError::NotFound)?;
     let mut active: user::ActiveModel = found.into();
     active.role = Set(ROLE_ADMIN.to_owned());
@@ -99,7 +121,11 @@ pub async fn promote_to_admin(db: &DatabaseConnection, email: &str) -> Result<us
 }
 
 /// The user for an email and password, or `InvalidCredentials` without saying which was wrong.
-pub async fn authenticate(db: &DatabaseConnection, email: &str, password: &str) -> Result<user::Model, AppError> {
+pub async fn authenticate(
+    db: &DatabaseConnection,
+    email: &str,
+    password: &str,
+) -> Result<user::Model, AppError> {
     match find_by_email(db, email).await? {
         Some(found) if verify_password(password, &found.password_hash) => Ok(found),
         Some(_) => Err(AppError::InvalidCredentials),
@@ -118,7 +144,10 @@ pub async fn start_session(session: &Session, user: &user::Model) -> Result<(), 
 }
 
 /// The user a session belongs to, if it belongs to one that still exists.
-pub async fn session_user(session: &Session, db: &DatabaseConnection) -> Result<Option<user::Model>, AppError> {
+pub async fn session_user(
+    session: &Session,
+    db: &DatabaseConnection,
+) -> Result<Option<user::Model>, AppError> {
     let Some(id) = session.get::<i64>(SESSION_USER_ID).await? else {
         return Ok(None);
     };
@@ -147,7 +176,11 @@ pub async fn require_user() -> Result<user::Model, AppError> {
 /// The signed-in administrator, or `Unauthorized`/`Forbidden`.
 pub async fn require_admin() -> Result<user::Model, AppError> {
     let user = require_user().await?;
-    if user.is_admin() { Ok(user) } else { Err(AppError::Forbidden) }
+    if user.is_admin() {
+        Ok(user)
+    } else {
+        Err(AppError::Forbidden)
+    }
 }
 
 /// Whether the current server-function call is a plain HTML form post (no JavaScript): such a
@@ -156,6 +189,10 @@ pub async fn is_plain_form_post() -> bool {
     leptos_axum::extract::<axum::http::HeaderMap>()
         .await
         .ok()
-        .and_then(|h| h.get(axum::http::header::ACCEPT).and_then(|v| v.to_str().ok()).map(|v| v.contains("text/html")))
+        .and_then(|h| {
+            h.get(axum::http::header::ACCEPT)
+                .and_then(|v| v.to_str().ok())
+                .map(|v| v.contains("text/html"))
+        })
         .unwrap_or(false)
 }

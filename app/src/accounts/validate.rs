@@ -13,7 +13,12 @@ pub const MAX_NAME_LEN: usize = 100;
 /// Trims and lower-cases an email address and checks its shape.
 pub fn normalize_email(raw: &str) -> Result<String, AppError> {
     let email = raw.trim().to_lowercase();
-    let bad = || AppError::invalid("email", "Enter a valid email address, like name@example.com.");
+    let bad = || {
+        AppError::invalid(
+            "email",
+            "Enter a valid email address, like name@example.com.",
+        )
+    };
     if email.is_empty() {
         return Err(AppError::invalid("email", "Enter your email address."));
     }
@@ -86,7 +91,11 @@ pub fn safe_next(next: Option<&str>) -> String {
         && next.len() <= 512
         // Visible ASCII only: it becomes a Location header, which allows nothing else.
         && next.chars().all(|c| c.is_ascii_graphic() && c != '\\');
-    if local { next.to_owned() } else { DEFAULT.to_owned() }
+    if local {
+        next.to_owned()
+    } else {
+        DEFAULT.to_owned()
+    }
 }
 
 /// Percent-encodes a string for use as one query-string value.
@@ -109,8 +118,21 @@ mod tests {
 
     #[test]
     fn emails_are_normalised_and_checked() {
-        assert_eq!(normalize_email("  Ada@Example.COM ").ok().as_deref(), Some("ada@example.com"));
-        for bad in ["", "ada", "ada@", "@example.com", "ada@example", "a b@example.com", "a@b@c.de", "ada@.com", "ada@example..com"] {
+        assert_eq!(
+            normalize_email("  Ada@Example.COM ").ok().as_deref(),
+            Some("ada@example.com")
+        );
+        for bad in [
+            "",
+            "ada",
+            "ada@",
+            "@example.com",
+            "ada@example",
+            "a b@example.com",
+            "a@b@c.de",
+            "ada@.com",
+            "ada@example..com",
+        ] {
             assert!(normalize_email(bad).is_err(), "{bad:?} should be refused");
         }
     }
@@ -125,7 +147,15 @@ mod tests {
     #[test]
     fn next_stays_on_the_site() {
         assert_eq!(safe_next(Some("/admin/social-apps")), "/admin/social-apps");
-        for bad in ["//evil.example", "https://evil.example", "/\\evil.example", "evil", "", "/caf\u{e9}", "/a b"] {
+        for bad in [
+            "//evil.example",
+            "https://evil.example",
+            "/\\evil.example",
+            "evil",
+            "",
+            "/caf\u{e9}",
+            "/a b",
+        ] {
             assert_eq!(safe_next(Some(bad)), "/settings/profile", "{bad:?}");
         }
         assert_eq!(safe_next(None), "/settings/profile");
@@ -133,7 +163,10 @@ mod tests {
 
     #[test]
     fn names_split_at_the_first_space() {
-        assert_eq!(split_name(" Ada  King Lovelace "), ("Ada".into(), "King Lovelace".into()));
+        assert_eq!(
+            split_name(" Ada  King Lovelace "),
+            ("Ada".into(), "King Lovelace".into())
+        );
         assert_eq!(split_name("Ada"), ("Ada".into(), String::new()));
     }
 

@@ -14,7 +14,12 @@ use crate::connections::ProviderId;
 pub fn SocialAppsPage() -> impl IntoView {
     let settings = Resource::new(|| (), |_| list_provider_settings());
     let query = use_query_map();
-    let saved = move || query.read().get("saved").and_then(|s| ProviderId::from_slug(&s));
+    let saved = move || {
+        query
+            .read()
+            .get("saved")
+            .and_then(|s| ProviderId::from_slug(&s))
+    };
     view! {
         <Title text="Social apps · Admin · Orga Connect"/>
         <header class="page-header">
@@ -67,11 +72,19 @@ fn ProviderCard(initial: ProviderSettingsView) -> impl IntoView {
 }
 
 #[component]
-fn CardBody(s: ProviderSettingsView, save: ServerAction<SaveProviderSettings>, error: Signal<Option<crate::error::AppError>>) -> impl IntoView {
+fn CardBody(
+    s: ProviderSettingsView,
+    save: ServerAction<SaveProviderSettings>,
+    error: Signal<Option<crate::error::AppError>>,
+) -> impl IntoView {
     let p = s.provider;
     let prefix = p.slug();
     let v = |value: &str| Signal::stored(value.to_owned());
-    let secret_hint = if s.secret_set { "A secret is saved. Leave empty to keep it." } else { "Shown once by the provider; stored encrypted." };
+    let secret_hint = if s.secret_set {
+        "A secret is saved. Leave empty to keep it."
+    } else {
+        "Shown once by the provider; stored encrypted."
+    };
     let secret_placeholder = s.secret_set.then(|| "•••••••• (saved)".to_owned());
     let is_google = p == ProviderId::Google;
     let uses_graph = matches!(p, ProviderId::Facebook | ProviderId::Instagram);

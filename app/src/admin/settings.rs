@@ -64,7 +64,10 @@ fn secret_purpose(provider: ProviderId) -> String {
 
 /// The stored row, or the real provider's defaults with no credentials.
 pub async fn load_row(db: &DatabaseConnection, provider: ProviderId) -> Result<Model, AppError> {
-    if let Some(row) = provider_settings::Entity::find_by_id(provider.slug()).one(db).await? {
+    if let Some(row) = provider_settings::Entity::find_by_id(provider.slug())
+        .one(db)
+        .await?
+    {
         return Ok(row);
     }
     let d = provider_for(provider).defaults();
@@ -91,18 +94,28 @@ pub fn is_offered(row: &Model) -> bool {
 
 /// Whether the row points at the built-in sandbox instead of the real provider.
 pub fn is_sandbox(row: &Model, sandbox_url: Option<&Url>) -> bool {
-    let Some(base) = sandbox_url else { return false };
+    let Some(base) = sandbox_url else {
+        return false;
+    };
     let base = base.as_str().trim_end_matches('/');
-    [Some(&row.authorize_url), row.issuer.as_ref()].into_iter().flatten().any(|u| u.starts_with(base))
+    [Some(&row.authorize_url), row.issuer.as_ref()]
+        .into_iter()
+        .flatten()
+        .any(|u| u.starts_with(base))
 }
 
 /// The configuration a connect flow runs with, or `None` when the provider is not offered.
-pub async fn load_config(state: &AppState, provider: ProviderId) -> Result<Option<ProviderConfig>, AppError> {
+pub async fn load_config(
+    state: &AppState,
+    provider: ProviderId,
+) -> Result<Option<ProviderConfig>, AppError> {
     let row = load_row(&state.db, provider).await?;
     if !is_offered(&row) {
         return Ok(None);
     }
-    let Some(sealed) = &row.client_secret else { return Ok(None) };
+    let Some(sealed) = &row.client_secret else {
+        return Ok(None);
+    };
     let client_secret = state.cipher.open(sealed, &secret_purpose(provider))?;
     Ok(Some(ProviderConfig {
         provider,
@@ -119,7 +132,12 @@ pub async fn load_config(state: &AppState, provider: ProviderId) -> Result<Optio
 }
 
 /// The admin's view of a row: everything but the secret, which is only said to be set.
-pub fn admin_view(row: &Model, provider: ProviderId, public_url: &Url, sandbox_url: Option<&Url>) -> ProviderSettingsView {
+pub fn admin_view(
+    row: &Model,
+    provider: ProviderId,
+    public_url: &Url,
+    sandbox_url: Option<&Url>,
+) -> ProviderSettingsView {
     ProviderSettingsView {
         provider,
         enabled: row.enabled,
@@ -140,24 +158,44 @@ pub fn admin_view(row: &Model, provider: ProviderId, public_url: &Url, sandbox_u
 
 /// `{PUBLIC_URL}/auth/{provider}/callback`: the one redirect URI to register at the provider.
 pub fn redirect_uri(public_url: &Url, provider: ProviderId) -> String {
-    format!("{}/auth/{}/callback", public_url.as_str().trim_end_matches('/'), provider.slug())
+    format!(
+        "{}/auth/{}/callback",
+        public_url.as_str().trim_end_matches('/'),
+        provider.slug()
+    )
 }
 
 /// Checks `input` and stores it; nothing is written when anything is wrong.
-pub async fn save(db: &DatabaseConnection, cipher: &SecretCipher, provider: ProviderId, input: SettingsInput) -> Result<Model, AppError> {
+pub async fn save(
+    db: &DatabaseConnection,
+    cipher: &SecretCipher,
+    provider: ProviderId,
+    input: SettingsInput,
+) -> Result<Model, AppError> {
     let current = load_row(db, provider).await?;
     let valid = super::validate::check(provider, &input)?;
-    let secret = match input.client_secret.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    let secret = match input
+        .client_secret
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
         Some(new) => Some(cipher.seal(new, &secret_purpose(provider))?),
         None => current.client_secret.clone(),
     };
     if valid.enabled && (valid.client_id.is_empty() || secret.is_none()) {
         return Err(AppError::invalid(
             "enabled",
-            format!("Enter the {} client id and secret before offering it to users.", provider.label()),
+            format!(
+                "Enter the {} client id and secret before offering it to users.",
+                provider.label()
+            ),
         ));
     }
-    let exists = provider_settings::Entity::find_by_id(provider.slug()).one(db).await?.is_some();
+    let exists = provider_settings::Entity::find_by_id(provider.slug())
+        .one(db)
+        .await?
+        .is_some();
     let row = provider_settings::ActiveModel {
         provider: Set(provider.slug().to_owned()),
         enabled: Set(valid.enabled),
@@ -172,7 +210,15 @@ pub async fn save(db: &DatabaseConnection, cipher: &SecretCipher, provider: Prov
         issuer: Set(valid.issuer),
         updated_at: Set(Utc::now()),
     };
-    let saved = if exists { row.update(db).await? } else { row.insert(db).await? };
-    tracing::info!(provider = provider.slug(), enabled = saved.enabled, "provider settings saved");
+    let saved = if exists {
+        row.update(db).await?
+    } else {
+        row.insert(db).await?
+    };
+    tracing::info!(
+        provider = provider.slug(),
+        enabled = saved.enabled,
+        "provider settings saved"
+    );
     Ok(saved)
 }

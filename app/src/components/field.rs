@@ -42,7 +42,10 @@ pub fn TextField(
     let hint_id = format!("{id}-hint");
     let error_id = format!("{id}-error");
     let message = move || {
-        error.get().filter(|e| e.field() == Some(name)).map(|e| e.to_string())
+        error
+            .get()
+            .filter(|e| e.field() == Some(name))
+            .map(|e| e.to_string())
     };
     let described_by = {
         let (hint_id, error_id) = (hint_id.clone(), error_id.clone());

@@ -5,9 +5,10 @@ use leptos_router::components::A;
 /// Sets the HTTP status of the page being rendered on the server; nothing in the browser.
 fn set_status(_code: u16) {
     #[cfg(feature = "ssr")]
-    if let (Some(options), Ok(code)) =
-        (use_context::<leptos_axum::ResponseOptions>(), axum::http::StatusCode::from_u16(_code))
-    {
+    if let (Some(options), Ok(code)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        axum::http::StatusCode::from_u16(_code),
+    ) {
         options.set_status(code);
     }
 }

@@ -14,14 +14,30 @@ pub fn issue_message(kind: &str, provider: ProviderId) -> String {
     match kind {
         "cancelled" => format!("You cancelled connecting {p}. Nothing was changed."),
         "denied" => format!("{p} did not grant access. Nothing was changed."),
-        "timeout" => format!("{p} did not answer in time. Nothing was changed; please try again in a moment."),
-        "unreachable" => format!("{p} could not be reached. Nothing was changed; please try again later."),
-        "rejected" => format!("{p} refused the request. Nothing was changed; if this persists, tell an administrator."),
-        "malformed" => format!("{p} sent an answer we could not read. Nothing was changed; please try again later."),
-        "incomplete" => format!("{p} did not share the profile details we need. Nothing was changed."),
-        "id_token" => format!("{p}'s sign-in could not be verified. Nothing was changed; please try again."),
-        "taken" => format!("This {p} account is already connected to another Orga profile. Nothing was changed."),
-        "not_offered" | "config" => format!("{p} is not available on this server right now. Nothing was changed."),
+        "timeout" => format!(
+            "{p} did not answer in time. Nothing was changed; please try again in a moment."
+        ),
+        "unreachable" => {
+            format!("{p} could not be reached. Nothing was changed; please try again later.")
+        }
+        "rejected" => format!(
+            "{p} refused the request. Nothing was changed; if this persists, tell an administrator."
+        ),
+        "malformed" => format!(
+            "{p} sent an answer we could not read. Nothing was changed; please try again later."
+        ),
+        "incomplete" => {
+            format!("{p} did not share the profile details we need. Nothing was changed.")
+        }
+        "id_token" => {
+            format!("{p}'s sign-in could not be verified. Nothing was changed; please try again.")
+        }
+        "taken" => format!(
+            "This {p} account is already connected to another Orga profile. Nothing was changed."
+        ),
+        "not_offered" | "config" => {
+            format!("{p} is not available on this server right now. Nothing was changed.")
+        }
         _ => format!("Connecting {p} failed. Nothing was changed; please try again."),
     }
 }
@@ -30,10 +46,16 @@ pub fn issue_message(kind: &str, provider: ProviderId) -> String {
 fn flash_from_query(query: &leptos_router::params::ParamsMap) -> Option<(String, String)> {
     let provider = |key: &str| query.get(key).and_then(|s| ProviderId::from_slug(&s));
     if let Some(p) = provider("connected") {
-        return Some(("success".into(), format!("Your {} account is connected.", p.label())));
+        return Some((
+            "success".into(),
+            format!("Your {} account is connected.", p.label()),
+        ));
     }
     if let Some(p) = provider("disconnected") {
-        return Some(("success".into(), format!("Your {} account is disconnected.", p.label())));
+        return Some((
+            "success".into(),
+            format!("Your {} account is disconnected.", p.label()),
+        ));
     }
     let p = provider("provider")?;
     let kind = query.get("issue")?;
@@ -48,7 +70,10 @@ pub fn ApplicationsPage() -> impl IntoView {
     let cards = Resource::new(move || disconnect.version().get(), |_| list_applications());
     let query = use_query_map();
     let flash = move || match disconnect.value().get() {
-        Some(Ok(p)) => Some(("success".to_owned(), format!("Your {} account is disconnected.", p.label()))),
+        Some(Ok(p)) => Some((
+            "success".to_owned(),
+            format!("Your {} account is disconnected.", p.label()),
+        )),
         Some(Err(err)) => Some(("error".to_owned(), err.to_string())),
         None => flash_from_query(&query.read()),
     };
@@ -110,8 +135,16 @@ fn AppCard(card: ApplicationCard, disconnect: ServerAction<DisconnectAccount>) -
 }
 
 #[component]
-fn Connected(provider: ProviderId, connection: ConnectionView, disconnect: ServerAction<DisconnectAccount>) -> impl IntoView {
-    let name = connection.display_name.clone().or_else(|| connection.username.clone()).unwrap_or_else(|| provider.label().to_owned());
+fn Connected(
+    provider: ProviderId,
+    connection: ConnectionView,
+    disconnect: ServerAction<DisconnectAccount>,
+) -> impl IntoView {
+    let name = connection
+        .display_name
+        .clone()
+        .or_else(|| connection.username.clone())
+        .unwrap_or_else(|| provider.label().to_owned());
     view! {
         <div class="account">
             {match connection.avatar_url.clone() {

@@ -11,7 +11,12 @@ use super::ProviderId;
 #[component]
 pub fn ConnectProblemPage() -> impl IntoView {
     let query = use_query_map();
-    let provider = move || query.read().get("provider").and_then(|s| ProviderId::from_slug(&s));
+    let provider = move || {
+        query
+            .read()
+            .get("provider")
+            .and_then(|s| ProviderId::from_slug(&s))
+    };
     let reason = move || query.read().get("reason").unwrap_or_default();
     let message = move || {
         let name = provider().map(ProviderId::label).unwrap_or("the provider");
@@ -20,8 +25,12 @@ pub fn ConnectProblemPage() -> impl IntoView {
                 "This link back from {name} is invalid, was already used, or has expired (flows are valid for 10 minutes). \
                  Nothing was changed. Start again from Settings › Applications."
             ),
-            "signin" => format!("You need to be signed in to connect {name}. Nothing was changed. Sign in, then connect again."),
-            "code" => format!("{name} sent you back without an authorization code. Nothing was changed. Please try again."),
+            "signin" => format!(
+                "You need to be signed in to connect {name}. Nothing was changed. Sign in, then connect again."
+            ),
+            "code" => format!(
+                "{name} sent you back without an authorization code. Nothing was changed. Please try again."
+            ),
             "provider" => "There is no such provider.".to_owned(),
             _ => "The connection could not be completed. Nothing was changed.".to_owned(),
         }

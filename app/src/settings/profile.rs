@@ -24,7 +24,8 @@ pub fn ProfilePage() -> impl IntoView {
     let save = ServerAction::<UpdateProfile>::new();
     let error = Signal::derive(move || save.value().get().and_then(Result::err));
     let query = use_query_map();
-    let saved = move || matches!(save.value().get(), Some(Ok(()))) || query.read().get("saved").is_some();
+    let saved =
+        move || matches!(save.value().get(), Some(Ok(()))) || query.read().get("saved").is_some();
     let links = Resource::new(|| (), |_| list_profile_links());
     // The header and the card show the name and picture: reload them once a save succeeds.
     Effect::new(move |_| {

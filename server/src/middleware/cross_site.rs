@@ -11,12 +11,20 @@ use axum::response::{IntoResponse, Response};
 use app::state::AppState;
 
 /// Refuses cross-site POST/PUT/PATCH/DELETE requests with 403.
-pub async fn refuse_cross_site(State(state): State<AppState>, req: Request, next: Next) -> Response {
+pub async fn refuse_cross_site(
+    State(state): State<AppState>,
+    req: Request,
+    next: Next,
+) -> Response {
     if is_safe_method(req.method()) || comes_from_this_site(&req, &state.settings.public_origin()) {
         return next.run(req).await;
     }
     tracing::warn!(method = %req.method(), path = %req.uri().path(), "cross-site request refused");
-    (StatusCode::FORBIDDEN, "Cross-site request refused: reload the page and try again.").into_response()
+    (
+        StatusCode::FORBIDDEN,
+        "Cross-site request refused: reload the page and try again.",
+    )
+        .into_response()
 }
 
 fn is_safe_method(method: &Method) -> bool {

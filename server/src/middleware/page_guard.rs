@@ -15,9 +15,18 @@ use app::accounts::validate::encode_query_value;
 use app::state::AppState;
 
 /// Attaches the session's user to page requests and guards `/settings…` and `/admin…`.
-pub async fn guard_pages(State(state): State<AppState>, session: Session, mut req: Request, next: Next) -> Response {
+pub async fn guard_pages(
+    State(state): State<AppState>,
+    session: Session,
+    mut req: Request,
+    next: Next,
+) -> Response {
     let path = req.uri().path();
-    if req.method() != Method::GET || path.starts_with("/pkg/") || path.starts_with("/api/") || path == "/healthz" {
+    if req.method() != Method::GET
+        || path.starts_with("/pkg/")
+        || path.starts_with("/api/")
+        || path == "/healthz"
+    {
         return next.run(req).await;
     }
     let admin_only = is_under(path, "/admin");
@@ -28,10 +37,15 @@ pub async fn guard_pages(State(state): State<AppState>, session: Session, mut re
     };
     let forbidden = admin_only && user.as_ref().is_some_and(|u| !u.is_admin());
     if protected && user.is_none() {
-        let here = req.uri().path_and_query().map(|pq| pq.as_str()).unwrap_or(path);
+        let here = req
+            .uri()
+            .path_and_query()
+            .map(|pq| pq.as_str())
+            .unwrap_or(path);
         return Redirect::to(&format!("/signin?next={}", encode_query_value(here))).into_response();
     }
-    req.extensions_mut().insert(SessionUser(user.as_ref().map(UserView::from)));
+    req.extensions_mut()
+        .insert(SessionUser(user.as_ref().map(UserView::from)));
     let mut res = next.run(req).await;
     if forbidden {
         *res.status_mut() = StatusCode::FORBIDDEN;
@@ -40,5 +54,8 @@ pub async fn guard_pages(State(state): State<AppState>, session: Session, mut re
 }
 
 fn is_under(path: &str, prefix: &str) -> bool {
-    path == prefix || path.strip_prefix(prefix).is_some_and(|rest| rest.starts_with('/'))
+    path == prefix
+        || path
+            .strip_prefix(prefix)
+            .is_some_and(|rest| rest.starts_with('/'))
 }

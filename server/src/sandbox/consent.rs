@@ -53,12 +53,21 @@ struct AuthRequest {
 }
 
 /// `GET` of the authorization endpoint: the consent page, or an error.
-pub(crate) fn show(core: &Core, spec: &ProviderSpec, path: &str, params: &HashMap<String, String>) -> Response {
+pub(crate) fn show(
+    core: &Core,
+    spec: &ProviderSpec,
+    path: &str,
+    params: &HashMap<String, String>,
+) -> Response {
     let request = match validate(core, spec, params) {
         Ok(request) => request,
         Err(response) => return response,
     };
-    let scopes = request.scopes.iter().map(|s| format!("<li><code>{}</code></li>", escape(s))).collect::<String>();
+    let scopes = request
+        .scopes
+        .iter()
+        .map(|s| format!("<li><code>{}</code></li>", escape(s)))
+        .collect::<String>();
     let accounts = IDENTITIES
         .iter()
         .enumerate()
@@ -75,11 +84,20 @@ pub(crate) fn show(core: &Core, spec: &ProviderSpec, path: &str, params: &HashMa
             )
         })
         .collect::<String>();
-    let mut carried: Vec<_> = params.iter().filter(|(k, _)| !matches!(k.as_str(), "account" | "decision")).collect();
+    let mut carried: Vec<_> = params
+        .iter()
+        .filter(|(k, _)| !matches!(k.as_str(), "account" | "decision"))
+        .collect();
     carried.sort();
     let hidden = carried
         .iter()
-        .map(|(k, v)| format!("<input type=\"hidden\" name=\"{}\" value=\"{}\">", escape(k), escape(v)))
+        .map(|(k, v)| {
+            format!(
+                "<input type=\"hidden\" name=\"{}\" value=\"{}\">",
+                escape(k),
+                escape(v)
+            )
+        })
         .collect::<String>();
     let body = format!(
         "<span class=\"badge\">Sandbox – no real {name} account is used</span>\
@@ -95,11 +113,20 @@ pub(crate) fn show(core: &Core, spec: &ProviderSpec, path: &str, params: &HashMa
         action = escape(path),
         redirect = escape(&request.redirect_uri),
     );
-    Html(html::page(&format!("Sign in to {} (sandbox)", spec.name), spec.accent, &body)).into_response()
+    Html(html::page(
+        &format!("Sign in to {} (sandbox)", spec.name),
+        spec.accent,
+        &body,
+    ))
+    .into_response()
 }
 
 /// `POST` of the authorization endpoint: re-validates everything, then redirects with a code or a denial.
-pub(crate) fn decide(core: &Core, spec: &ProviderSpec, params: &HashMap<String, String>) -> Response {
+pub(crate) fn decide(
+    core: &Core,
+    spec: &ProviderSpec,
+    params: &HashMap<String, String>,
+) -> Response {
     let request = match validate(core, spec, params) {
         Ok(request) => request,
         Err(response) => return response,
@@ -111,10 +138,20 @@ pub(crate) fn decide(core: &Core, spec: &ProviderSpec, params: &HashMap<String, 
             pairs.push(("state", &request.state));
             return redirect(spec, &request.redirect_uri, &pairs);
         }
-        _ => return html::error_page(StatusCode::BAD_REQUEST, spec.name, "Choose Allow or Cancel."),
+        _ => {
+            return html::error_page(
+                StatusCode::BAD_REQUEST,
+                spec.name,
+                "Choose Allow or Cancel.",
+            );
+        }
     }
     let Some(identity) = util::param(params, "account").and_then(identities::find) else {
-        return html::error_page(StatusCode::BAD_REQUEST, spec.name, "Choose one of the test accounts.");
+        return html::error_page(
+            StatusCode::BAD_REQUEST,
+            spec.name,
+            "Choose one of the test accounts.",
+        );
     };
     let code = core.store.insert_code(CodeGrant {
         provider: spec.slug,
@@ -127,25 +164,49 @@ pub(crate) fn decide(core: &Core, spec: &ProviderSpec, params: &HashMap<String, 
         nonce: request.nonce,
         expires_at: Instant::now() + CODE_TTL,
     });
-    redirect(spec, &request.redirect_uri, &[("code", &code), ("state", &request.state)])
+    redirect(
+        spec,
+        &request.redirect_uri,
+        &[("code", &code), ("state", &request.state)],
+    )
 }
 
 /// Checks the client and redirect URI first (failures stay here as a 400 page), then the rest
 /// (failures go back to the now-trusted redirect URI as `invalid_request`).
-fn validate(core: &Core, spec: &ProviderSpec, params: &HashMap<String, String>) -> Result<AuthRequest, Response> {
+fn validate(
+    core: &Core,
+    spec: &ProviderSpec,
+    params: &HashMap<String, String>,
+) -> Result<AuthRequest, Response> {
     let expected_client = super::Sandbox::client_id(spec.slug);
     if util::param(params, "client_id") != Some(expected_client.as_str()) {
-        let message = format!("Invalid client_id: this sandbox only knows the {} app {expected_client}.", spec.name);
-        return Err(html::error_page(StatusCode::BAD_REQUEST, spec.name, &message));
+        let message = format!(
+            "Invalid client_id: this sandbox only knows the {} app {expected_client}.",
+            spec.name
+        );
+        return Err(html::error_page(
+            StatusCode::BAD_REQUEST,
+            spec.name,
+            &message,
+        ));
     }
     let registered = core.redirect_uri(spec.slug);
-    let Some(redirect_uri) = util::param(params, "redirect_uri").filter(|uri| *uri == registered) else {
-        let message = format!("redirect_uri_mismatch: the only registered redirect URI is {registered}.");
-        return Err(html::error_page(StatusCode::BAD_REQUEST, spec.name, &message));
+    let Some(redirect_uri) = util::param(params, "redirect_uri").filter(|uri| *uri == registered)
+    else {
+        let message =
+            format!("redirect_uri_mismatch: the only registered redirect URI is {registered}.");
+        return Err(html::error_page(
+            StatusCode::BAD_REQUEST,
+            spec.name,
+            &message,
+        ));
     };
     let state = util::param(params, "state");
     let invalid = |description: &str| {
-        let mut pairs = vec![("error", "invalid_request"), ("error_description", description)];
+        let mut pairs = vec![
+            ("error", "invalid_request"),
+            ("error_description", description),
+        ];
         if let Some(state) = state {
             pairs.push(("state", state));
         }
@@ -157,7 +218,8 @@ fn validate(core: &Core, spec: &ProviderSpec, params: &HashMap<String, String>) 
     let Some(state) = state else {
         return invalid("Missing required parameter: state.");
     };
-    let mut scopes = util::split_scopes(params.get("scope").map(String::as_str).unwrap_or_default());
+    let mut scopes =
+        util::split_scopes(params.get("scope").map(String::as_str).unwrap_or_default());
     if scopes.is_empty() {
         match spec.default_scope {
             Some(default) => scopes.push(default.to_owned()),
@@ -173,13 +235,17 @@ fn validate(core: &Core, spec: &ProviderSpec, params: &HashMap<String, String>) 
         PkcePolicy::Ignored => (None, None),
         PkcePolicy::RequiredS256 => match (challenge, method) {
             (None, _) => return invalid("Missing required parameter: code_challenge."),
-            (Some(_), m) if m != Some("S256") => return invalid("code_challenge_method must be S256."),
+            (Some(_), m) if m != Some("S256") => {
+                return invalid("code_challenge_method must be S256.");
+            }
             (Some(c), _) if !util::pkce_syntax_ok(c) => return invalid("Invalid code_challenge."),
             (Some(c), _) => (Some(c.to_owned()), Some("S256".to_owned())),
         },
         PkcePolicy::Optional => match (challenge, method) {
             (None, None) => (None, None),
-            (None, Some(_)) => return invalid("code_challenge_method given without code_challenge."),
+            (None, Some(_)) => {
+                return invalid("code_challenge_method given without code_challenge.");
+            }
             (Some(_), Some(m)) if m != "plain" && m != "S256" => {
                 return invalid("Unsupported code_challenge_method: use plain or S256.");
             }
@@ -201,7 +267,11 @@ fn validate(core: &Core, spec: &ProviderSpec, params: &HashMap<String, String>) 
 /// 303 to `redirect_uri` with `pairs` appended to its query (`&` when it already has one).
 fn redirect(spec: &ProviderSpec, redirect_uri: &str, pairs: &[(&str, &str)]) -> Response {
     let Ok(mut url) = Url::parse(redirect_uri) else {
-        return html::error_page(StatusCode::BAD_REQUEST, spec.name, "The registered redirect URI is not a URL.");
+        return html::error_page(
+            StatusCode::BAD_REQUEST,
+            spec.name,
+            "The registered redirect URI is not a URL.",
+        );
     };
     {
         let mut query = url.query_pairs_mut();

@@ -77,7 +77,9 @@ async fn clear_faults(State(core): State<Arc<Core>>) -> Response {
 }
 
 async fn revocations(State(core): State<Arc<Core>>) -> Response {
-    let map: Map<String, Value> =
-        PROVIDERS.iter().map(|p| ((*p).to_owned(), json!(core.store.revoked_tokens(p)))).collect();
+    let map: Map<String, Value> = PROVIDERS
+        .iter()
+        .map(|p| ((*p).to_owned(), json!(core.store.revoked_tokens(p))))
+        .collect();
     util::json(StatusCode::OK, Value::Object(map))
 }

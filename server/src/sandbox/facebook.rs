@@ -41,15 +41,26 @@ pub(crate) const SPEC: ProviderSpec = ProviderSpec {
 /// Facebook's routes.
 pub(crate) fn routes() -> Router<Arc<Core>> {
     Router::new()
-        .route("/facebook/www/{version}/dialog/oauth", get(dialog_get).post(dialog_post))
-        .route("/facebook/graph/{version}/oauth/access_token", get(token).post(token))
+        .route(
+            "/facebook/www/{version}/dialog/oauth",
+            get(dialog_get).post(dialog_post),
+        )
+        .route(
+            "/facebook/graph/{version}/oauth/access_token",
+            get(token).post(token),
+        )
         .route("/facebook/graph/{version}/me", get(me))
         .route("/facebook/graph/{version}/me/permissions", delete(revoke))
         .route("/facebook/www/profile/{username}", get(profile_page))
 }
 
 /// The Graph API error envelope.
-pub(crate) fn graph_error(status: StatusCode, message: &str, code: u32, subcode: Option<u32>) -> Response {
+pub(crate) fn graph_error(
+    status: StatusCode,
+    message: &str,
+    code: u32,
+    subcode: Option<u32>,
+) -> Response {
     let mut error = json!({ "message": message, "type": "OAuthException", "code": code });
     if let Some(subcode) = subcode {
         error["error_subcode"] = json!(subcode);
@@ -60,17 +71,32 @@ pub(crate) fn graph_error(status: StatusCode, message: &str, code: u32, subcode:
 
 /// Graph's answer to an access token it cannot use (Instagram's graph shares it).
 pub(crate) fn invalid_token() -> Response {
-    graph_error(StatusCode::BAD_REQUEST, "Invalid OAuth access token - Cannot parse access token", 190, None)
+    graph_error(
+        StatusCode::BAD_REQUEST,
+        "Invalid OAuth access token - Cannot parse access token",
+        190,
+        None,
+    )
 }
 
 /// Graph's answer to an injected status.
 pub(crate) fn transient_error(status: StatusCode) -> Response {
-    graph_error(status, "An unexpected error has occurred. Please retry your request later.", 2, None)
+    graph_error(
+        status,
+        "An unexpected error has occurred. Please retry your request later.",
+        2,
+        None,
+    )
 }
 
 /// Graph's answer to a path whose version is not `v<major>.<minor>`.
 pub(crate) fn bad_version(version: &str) -> Response {
-    graph_error(StatusCode::BAD_REQUEST, &format!("Unknown path components: /{version}"), 2500, None)
+    graph_error(
+        StatusCode::BAD_REQUEST,
+        &format!("Unknown path components: /{version}"),
+        2500,
+        None,
+    )
 }
 
 async fn dialog_get(
@@ -86,10 +112,19 @@ async fn dialog_get(
             "Unsupported Graph API version in the dialog URL.",
         );
     }
-    consent::show(&core, &SPEC, uri.path(), &util::parse_form(q.unwrap_or_default().as_bytes()))
+    consent::show(
+        &core,
+        &SPEC,
+        uri.path(),
+        &util::parse_form(q.unwrap_or_default().as_bytes()),
+    )
 }
 
-async fn dialog_post(State(core): State<Arc<Core>>, Path(version): Path<String>, body: Bytes) -> Response {
+async fn dialog_post(
+    State(core): State<Arc<Core>>,
+    Path(version): Path<String>,
+    body: Bytes,
+) -> Response {
     if !util::valid_graph_version(&version) {
         return html::error_page(
             StatusCode::BAD_REQUEST,
@@ -100,12 +135,24 @@ async fn dialog_post(State(core): State<Arc<Core>>, Path(version): Path<String>,
     consent::decide(&core, &SPEC, &util::parse_form(&body))
 }
 
-async fn token(State(core): State<Arc<Core>>, Path(version): Path<String>, uri: Uri, body: Bytes) -> Response {
+async fn token(
+    State(core): State<Arc<Core>>,
+    Path(version): Path<String>,
+    uri: Uri,
+    body: Bytes,
+) -> Response {
     if !util::valid_graph_version(&version) {
         return bad_version(&version);
     }
     let params = util::query_and_body(uri.query(), &body);
-    faults::guard(&core, SLUG, Endpoint::Token, transient_error, exchange(&core, &params)).await
+    faults::guard(
+        &core,
+        SLUG,
+        Endpoint::Token,
+        transient_error,
+        exchange(&core, &params),
+    )
+    .await
 }
 
 async fn exchange(core: &Core, params: &HashMap<String, String>) -> Reply {
@@ -115,7 +162,11 @@ async fn exchange(core: &Core, params: &HashMap<String, String>) -> Reply {
     match util::param(params, "client_id") {
         None => return fail("Missing client_id parameter.", 101, None),
         Some(id) if id != Sandbox::client_id(SLUG) => {
-            return fail("Error validating application. Invalid application ID.", 101, None);
+            return fail(
+                "Error validating application. Invalid application ID.",
+                101,
+                None,
+            );
         }
         Some(_) => {}
     }
@@ -131,8 +182,12 @@ async fn exchange(core: &Core, params: &HashMap<String, String>) -> Reply {
     let grant = match core.store.redeem(SLUG, code) {
         Ok(grant) => grant,
         Err(RedeemError::Unknown) => return fail("Invalid verification code format.", 100, None),
-        Err(RedeemError::Reused) => return fail("This authorization code has been used.", 100, Some(36009)),
-        Err(RedeemError::Expired) => return fail("This authorization code has expired.", 100, Some(36007)),
+        Err(RedeemError::Reused) => {
+            return fail("This authorization code has been used.", 100, Some(36009));
+        }
+        Err(RedeemError::Expired) => {
+            return fail("This authorization code has expired.", 100, Some(36007));
+        }
     };
     if grant.redirect_uri != redirect_uri {
         return fail(
@@ -142,8 +197,11 @@ async fn exchange(core: &Core, params: &HashMap<String, String>) -> Reply {
         );
     }
     let verifier = util::param(params, "code_verifier");
-    if util::check_pkce(grant.code_challenge.as_deref(), grant.code_challenge_method.as_deref(), verifier)
-        != util::Pkce::Ok
+    if util::check_pkce(
+        grant.code_challenge.as_deref(),
+        grant.code_challenge_method.as_deref(),
+        verifier,
+    ) != util::Pkce::Ok
     {
         return fail("Invalid code verifier.", 100, None);
     }
@@ -163,8 +221,13 @@ async fn exchange(core: &Core, params: &HashMap<String, String>) -> Reply {
 }
 
 /// The token of a Graph request: `access_token` parameter, else `Authorization: Bearer`.
-pub(crate) fn request_token(params: &HashMap<String, String>, headers: &HeaderMap) -> Option<String> {
-    util::param(params, "access_token").map(str::to_owned).or_else(|| util::bearer(headers))
+pub(crate) fn request_token(
+    params: &HashMap<String, String>,
+    headers: &HeaderMap,
+) -> Option<String> {
+    util::param(params, "access_token")
+        .map(str::to_owned)
+        .or_else(|| util::bearer(headers))
 }
 
 async fn me(
@@ -177,7 +240,14 @@ async fn me(
         return bad_version(&version);
     }
     let params = util::parse_form(q.unwrap_or_default().as_bytes());
-    faults::guard(&core, SLUG, Endpoint::Profile, transient_error, profile(&core, &params, &headers)).await
+    faults::guard(
+        &core,
+        SLUG,
+        Endpoint::Profile,
+        transient_error,
+        profile(&core, &params, &headers),
+    )
+    .await
 }
 
 async fn profile(core: &Core, params: &HashMap<String, String>, headers: &HeaderMap) -> Reply {
@@ -185,8 +255,9 @@ async fn profile(core: &Core, params: &HashMap<String, String>, headers: &Header
         .and_then(|token| core.store.access_token(SLUG, &token))
         .ok_or_else(invalid_token)?;
     let person = record.identity;
-    let requested =
-        util::param(params, "fields").map(util::graph_fields).unwrap_or_else(|| vec!["id".into(), "name".into()]);
+    let requested = util::param(params, "fields")
+        .map(util::graph_fields)
+        .unwrap_or_else(|| vec!["id".into(), "name".into()]);
     let mut out = Map::new();
     for field in requested {
         let value = match field.as_str() {
@@ -202,16 +273,22 @@ async fn profile(core: &Core, params: &HashMap<String, String>, headers: &Header
             "picture" => json!({ "data": {
                 "height": 200, "is_silhouette": false, "url": format!("{}/avatars/{}.svg", core.base, person.key), "width": 200
             }}),
-            "link" => json!(format!("{}/facebook/www/profile/{}", core.base, person.username)),
+            "link" => json!(format!(
+                "{}/facebook/www/profile/{}",
+                core.base, person.username
+            )),
             other => {
-                let message = format!("(#100) Tried accessing nonexisting field ({other}) on node type (User)");
+                let message = format!(
+                    "(#100) Tried accessing nonexisting field ({other}) on node type (User)"
+                );
                 return Err(graph_error(StatusCode::BAD_REQUEST, &message, 100, None));
             }
         };
         out.insert(field, value);
     }
     // Graph always answers with the node id, requested or not.
-    out.entry("id").or_insert_with(|| json!(person.provider_id(SLUG)));
+    out.entry("id")
+        .or_insert_with(|| json!(person.provider_id(SLUG)));
     Ok(Value::Object(out))
 }
 
@@ -228,7 +305,11 @@ async fn revoke(
     let params = util::query_and_body(uri.query(), &body);
     let run = async {
         let token = request_token(&params, &headers).ok_or_else(invalid_token)?;
-        if core.store.revoke(SLUG, &token) { Ok(json!({ "success": true })) } else { Err(invalid_token()) }
+        if core.store.revoke(SLUG, &token) {
+            Ok(json!({ "success": true }))
+        } else {
+            Err(invalid_token())
+        }
     };
     faults::guard(&core, SLUG, Endpoint::Revoke, transient_error, run).await
 }

@@ -31,7 +31,9 @@ where
             tokio::time::sleep(duration).await;
             finish(run.await, None)
         }
-        Some(Fault::Status(code)) => error(StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)),
+        Some(Fault::Status(code)) => {
+            error(StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR))
+        }
         Some(Fault::MalformedJson) => util::malformed(truncated(endpoint)),
         Some(Fault::MissingFields) => finish(run.await, Some(endpoint)),
     }

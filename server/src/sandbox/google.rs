@@ -43,7 +43,10 @@ pub(crate) const SPEC: ProviderSpec = ProviderSpec {
 pub(crate) fn routes() -> Router<Arc<Core>> {
     Router::new()
         .route("/google/.well-known/openid-configuration", get(discovery))
-        .route("/google/o/oauth2/v2/auth", get(authorize_get).post(authorize_post))
+        .route(
+            "/google/o/oauth2/v2/auth",
+            get(authorize_get).post(authorize_post),
+        )
         .route("/google/token", post(token))
         .route("/google/v1/userinfo", get(userinfo).post(userinfo))
         .route("/google/oauth2/v3/certs", get(jwks))
@@ -51,11 +54,18 @@ pub(crate) fn routes() -> Router<Arc<Core>> {
 }
 
 fn oauth_error(status: StatusCode, error: &str, description: &str) -> Response {
-    util::json(status, json!({ "error": error, "error_description": description }))
+    util::json(
+        status,
+        json!({ "error": error, "error_description": description }),
+    )
 }
 
 fn injected(status: StatusCode) -> Response {
-    oauth_error(status, "server_error", status.canonical_reason().unwrap_or("Backend Error"))
+    oauth_error(
+        status,
+        "server_error",
+        status.canonical_reason().unwrap_or("Backend Error"),
+    )
 }
 
 /// Google reports `email`/`profile` under their long URL names, `openid` first.
@@ -84,14 +94,21 @@ fn has_scope(scopes: &[String], short: &str, long: &str) -> bool {
 }
 
 /// Standard claims of `person`, limited to what the scopes allow (shared by id_token and userinfo).
-fn person_claims(core: &Core, person: &Identity, scopes: &[String]) -> serde_json::Map<String, Value> {
+fn person_claims(
+    core: &Core,
+    person: &Identity,
+    scopes: &[String],
+) -> serde_json::Map<String, Value> {
     let mut claims = serde_json::Map::new();
     claims.insert("sub".into(), json!(person.provider_id(SLUG)));
     if has_scope(scopes, "profile", PROFILE_SCOPE) {
         claims.insert("name".into(), json!(person.name()));
         claims.insert("given_name".into(), json!(person.first));
         claims.insert("family_name".into(), json!(person.last));
-        claims.insert("picture".into(), json!(format!("{}/avatars/{}.svg", core.base, person.key)));
+        claims.insert(
+            "picture".into(),
+            json!(format!("{}/avatars/{}.svg", core.base, person.key)),
+        );
     }
     if has_scope(scopes, "email", EMAIL_SCOPE) {
         claims.insert("email".into(), json!(person.email));
@@ -130,7 +147,12 @@ async fn jwks(State(core): State<Arc<Core>>) -> Response {
 }
 
 async fn authorize_get(State(core): State<Arc<Core>>, uri: Uri, RawQuery(q): RawQuery) -> Response {
-    consent::show(&core, &SPEC, uri.path(), &util::parse_form(q.unwrap_or_default().as_bytes()))
+    consent::show(
+        &core,
+        &SPEC,
+        uri.path(),
+        &util::parse_form(q.unwrap_or_default().as_bytes()),
+    )
 }
 
 async fn authorize_post(State(core): State<Arc<Core>>, body: Bytes) -> Response {
@@ -139,7 +161,14 @@ async fn authorize_post(State(core): State<Arc<Core>>, body: Bytes) -> Response 
 
 async fn token(State(core): State<Arc<Core>>, headers: HeaderMap, body: Bytes) -> Response {
     let params = util::parse_form(&body);
-    faults::guard(&core, SLUG, Endpoint::Token, injected, exchange(&core, &headers, &params)).await
+    faults::guard(
+        &core,
+        SLUG,
+        Endpoint::Token,
+        injected,
+        exchange(&core, &headers, &params),
+    )
+    .await
 }
 
 /// client_secret_basic or client_secret_post; both at once must agree on the client.
@@ -147,37 +176,64 @@ fn authenticate(headers: &HeaderMap, params: &HashMap<String, String>) -> Result
     let body_id = util::param(params, "client_id");
     let (id, secret) = match util::basic_auth(headers) {
         Some((id, _)) if body_id.is_some_and(|b| b != id) => {
-            return Err(oauth_error(StatusCode::UNAUTHORIZED, "invalid_client", "Unauthorized"));
+            return Err(oauth_error(
+                StatusCode::UNAUTHORIZED,
+                "invalid_client",
+                "Unauthorized",
+            ));
         }
         Some(credentials) => credentials,
         None => match body_id {
-            Some(id) => (id.to_owned(), util::param(params, "client_secret").unwrap_or_default().to_owned()),
+            Some(id) => (
+                id.to_owned(),
+                util::param(params, "client_secret")
+                    .unwrap_or_default()
+                    .to_owned(),
+            ),
             None => {
                 let message = "Could not determine client ID from request.";
-                return Err(oauth_error(StatusCode::BAD_REQUEST, "invalid_request", message));
+                return Err(oauth_error(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_request",
+                    message,
+                ));
             }
         },
     };
     if id == Sandbox::client_id(SLUG) && secret == Sandbox::client_secret(SLUG) {
         Ok(())
     } else {
-        Err(oauth_error(StatusCode::UNAUTHORIZED, "invalid_client", "Unauthorized"))
+        Err(oauth_error(
+            StatusCode::UNAUTHORIZED,
+            "invalid_client",
+            "Unauthorized",
+        ))
     }
 }
 
 async fn exchange(core: &Core, headers: &HeaderMap, params: &HashMap<String, String>) -> Reply {
     authenticate(headers, params)?;
-    let bad = |error: &str, description: &str| Err(oauth_error(StatusCode::BAD_REQUEST, error, description));
+    let bad = |error: &str, description: &str| {
+        Err(oauth_error(StatusCode::BAD_REQUEST, error, description))
+    };
     match util::param(params, "grant_type") {
         Some("authorization_code") => {}
-        Some(other) => return bad("unsupported_grant_type", &format!("Invalid grant_type: {other}")),
+        Some(other) => {
+            return bad(
+                "unsupported_grant_type",
+                &format!("Invalid grant_type: {other}"),
+            );
+        }
         None => return bad("invalid_request", "Missing required parameter: grant_type"),
     }
     let Some(code) = util::param(params, "code") else {
         return bad("invalid_request", "Missing required parameter: code");
     };
     let Some(redirect_uri) = util::param(params, "redirect_uri") else {
-        return bad("invalid_request", "Missing required parameter: redirect_uri");
+        return bad(
+            "invalid_request",
+            "Missing required parameter: redirect_uri",
+        );
     };
     let Ok(grant) = core.store.redeem(SLUG, code) else {
         return bad("invalid_grant", "Bad Request");
@@ -222,22 +278,36 @@ fn sign_id_token(
     grant: &super::store::CodeGrant,
     access_token: &str,
 ) -> Result<String, Response> {
-    let server_error =
-        || oauth_error(StatusCode::INTERNAL_SERVER_ERROR, "server_error", "id_token signing unavailable");
+    let server_error = || {
+        oauth_error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "server_error",
+            "id_token signing unavailable",
+        )
+    };
     let key = core.signing_key.as_ref().ok_or_else(server_error)?;
-    let iat = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or_default();
+    let iat = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or_default();
     let mut claims = person_claims(core, grant.identity, &grant.scopes);
     claims.insert("iss".into(), json!(format!("{}/google", core.base)));
     claims.insert("aud".into(), json!(client_id));
     claims.insert("azp".into(), json!(client_id));
     // at_hash: left half of SHA-256 of the access token, as OIDC Core §3.1.3.6 specifies for RS256.
-    claims.insert("at_hash".into(), json!(URL_SAFE_NO_PAD.encode(&Sha256::digest(access_token.as_bytes())[..16])));
+    claims.insert(
+        "at_hash".into(),
+        json!(URL_SAFE_NO_PAD.encode(&Sha256::digest(access_token.as_bytes())[..16])),
+    );
     claims.insert("iat".into(), json!(iat));
     claims.insert("exp".into(), json!(iat + 3600));
     if let Some(nonce) = &grant.nonce {
         claims.insert("nonce".into(), json!(nonce));
     }
-    let header = Header { kid: Some(KEY_ID.to_owned()), ..Header::new(Algorithm::RS256) };
+    let header = Header {
+        kid: Some(KEY_ID.to_owned()),
+        ..Header::new(Algorithm::RS256)
+    };
     jsonwebtoken::encode(&header, &Value::Object(claims), key).map_err(|error| {
         tracing::error!(%error, "sandbox id_token signing failed");
         server_error()
@@ -246,14 +316,27 @@ fn sign_id_token(
 
 async fn userinfo(State(core): State<Arc<Core>>, headers: HeaderMap) -> Response {
     let run = async {
-        let record =
-            util::bearer(&headers).and_then(|token| core.store.access_token(SLUG, &token)).ok_or_else(|| {
-                let mut response = oauth_error(StatusCode::UNAUTHORIZED, "invalid_request", "Invalid Credentials");
-                let challenge = "Bearer realm=\"https://accounts.google.com/\", error=\"invalid_token\"";
-                response.headers_mut().insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static(challenge));
+        let record = util::bearer(&headers)
+            .and_then(|token| core.store.access_token(SLUG, &token))
+            .ok_or_else(|| {
+                let mut response = oauth_error(
+                    StatusCode::UNAUTHORIZED,
+                    "invalid_request",
+                    "Invalid Credentials",
+                );
+                let challenge =
+                    "Bearer realm=\"https://accounts.google.com/\", error=\"invalid_token\"";
+                response.headers_mut().insert(
+                    header::WWW_AUTHENTICATE,
+                    header::HeaderValue::from_static(challenge),
+                );
                 response
             })?;
-        Ok(Value::Object(person_claims(&core, record.identity, &record.scopes)))
+        Ok(Value::Object(person_claims(
+            &core,
+            record.identity,
+            &record.scopes,
+        )))
     };
     faults::guard(&core, SLUG, Endpoint::Profile, injected, run).await
 }
@@ -262,12 +345,20 @@ async fn revoke(State(core): State<Arc<Core>>, uri: Uri, body: Bytes) -> Respons
     let params = util::query_and_body(uri.query(), &body);
     let run = async {
         let Some(token) = util::param(&params, "token") else {
-            return Err(oauth_error(StatusCode::BAD_REQUEST, "invalid_request", "Bad Request"));
+            return Err(oauth_error(
+                StatusCode::BAD_REQUEST,
+                "invalid_request",
+                "Bad Request",
+            ));
         };
         if core.store.revoke(SLUG, token) {
             Ok(json!({}))
         } else {
-            Err(oauth_error(StatusCode::BAD_REQUEST, "invalid_token", "Token expired or revoked"))
+            Err(oauth_error(
+                StatusCode::BAD_REQUEST,
+                "invalid_token",
+                "Token expired or revoked",
+            ))
         }
     };
     faults::guard(&core, SLUG, Endpoint::Revoke, injected, run).await

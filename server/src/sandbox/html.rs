@@ -60,20 +60,33 @@ pub(crate) fn error_page(status: StatusCode, provider_name: &str, message: &str)
         provider = escape(provider_name),
         message = escape(message),
     );
-    (status, Html(page(&format!("Error – {provider_name} (sandbox)"), "#842029", &body))).into_response()
+    (
+        status,
+        Html(page(
+            &format!("Error – {provider_name} (sandbox)"),
+            "#842029",
+            &body,
+        )),
+    )
+        .into_response()
 }
 
 /// `GET /`: what this server is, its providers and test people.
 pub(crate) fn index(base: &str) -> Html<String> {
-    let providers = [("facebook", "Facebook"), ("x", "X"), ("instagram", "Instagram"), ("google", "Google")]
-        .iter()
-        .map(|(slug, name)| {
-            format!(
-                "<li><strong>{name}</strong>: client_id <code>{id}</code></li>",
-                id = escape(&super::Sandbox::client_id(slug)),
-            )
-        })
-        .collect::<String>();
+    let providers = [
+        ("facebook", "Facebook"),
+        ("x", "X"),
+        ("instagram", "Instagram"),
+        ("google", "Google"),
+    ]
+    .iter()
+    .map(|(slug, name)| {
+        format!(
+            "<li><strong>{name}</strong>: client_id <code>{id}</code></li>",
+            id = escape(&super::Sandbox::client_id(slug)),
+        )
+    })
+    .collect::<String>();
     let people = IDENTITIES
         .iter()
         .map(|person| {
@@ -99,9 +112,18 @@ pub(crate) fn index(base: &str) -> Html<String> {
 }
 
 /// `GET /{provider}/www/profile/{username}`: a stand-in public profile page.
-pub(crate) fn profile_page(base: &str, provider_name: &str, accent: &str, username: &str) -> Response {
+pub(crate) fn profile_page(
+    base: &str,
+    provider_name: &str,
+    accent: &str,
+    username: &str,
+) -> Response {
     let Some(person) = identities::by_username(username) else {
-        return error_page(StatusCode::NOT_FOUND, provider_name, "This profile does not exist.");
+        return error_page(
+            StatusCode::NOT_FOUND,
+            provider_name,
+            "This profile does not exist.",
+        );
     };
     let body = format!(
         "<span class=\"badge\">{provider} sandbox profile</span>\
@@ -113,7 +135,12 @@ pub(crate) fn profile_page(base: &str, provider_name: &str, accent: &str, userna
         name = escape(person.name()),
         user = escape(person.username),
     );
-    Html(page(&format!("{} – {provider_name} (sandbox)", person.name()), accent, &body)).into_response()
+    Html(page(
+        &format!("{} – {provider_name} (sandbox)", person.name()),
+        accent,
+        &body,
+    ))
+    .into_response()
 }
 
 /// `GET /avatars/{key}.svg`: initials on a coloured circle.
@@ -131,5 +158,12 @@ pub(crate) fn avatar(file: &str) -> Response {
         colour = person.colour,
         initials = escape(&person.initials()),
     );
-    ([(header::CONTENT_TYPE, "image/svg+xml"), (header::CACHE_CONTROL, "public, max-age=3600")], svg).into_response()
+    (
+        [
+            (header::CONTENT_TYPE, "image/svg+xml"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        svg,
+    )
+        .into_response()
 }

@@ -59,7 +59,9 @@ pub(crate) fn find(key: &str) -> Option<&'static Identity> {
 
 /// Looks a person up by username (for the public profile pages).
 pub(crate) fn by_username(username: &str) -> Option<&'static Identity> {
-    IDENTITIES.iter().find(|identity| identity.username == username)
+    IDENTITIES
+        .iter()
+        .find(|identity| identity.username == username)
 }
 
 impl Identity {
@@ -70,7 +72,11 @@ impl Identity {
 
     /// Two-letter initials for the avatar.
     pub fn initials(&self) -> String {
-        self.first.chars().take(1).chain(self.last.chars().take(1)).collect()
+        self.first
+            .chars()
+            .take(1)
+            .chain(self.last.chars().take(1))
+            .collect()
     }
 
     /// The person's id in the style of `provider`: Facebook 15 digits, X 19,

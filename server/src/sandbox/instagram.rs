@@ -43,7 +43,10 @@ pub(crate) const SPEC: ProviderSpec = ProviderSpec {
 /// Instagram's routes.
 pub(crate) fn routes() -> Router<Arc<Core>> {
     Router::new()
-        .route("/instagram/www/oauth/authorize", get(authorize_get).post(authorize_post))
+        .route(
+            "/instagram/www/oauth/authorize",
+            get(authorize_get).post(authorize_post),
+        )
         .route("/instagram/api/oauth/access_token", post(token))
         .route("/instagram/graph/access_token", get(long_lived))
         .route("/instagram/graph/{version}/me", get(me))
@@ -54,15 +57,26 @@ pub(crate) fn routes() -> Router<Arc<Core>> {
 
 /// The error shape of `api.instagram.com/oauth/access_token`, unlike Graph's.
 fn api_error(status: StatusCode, message: &str) -> Response {
-    util::json(status, json!({ "error_type": "OAuthException", "code": status.as_u16(), "error_message": message }))
+    util::json(
+        status,
+        json!({ "error_type": "OAuthException", "code": status.as_u16(), "error_message": message }),
+    )
 }
 
 fn injected(status: StatusCode) -> Response {
-    api_error(status, "An unexpected error has occurred. Please retry your request later.")
+    api_error(
+        status,
+        "An unexpected error has occurred. Please retry your request later.",
+    )
 }
 
 async fn authorize_get(State(core): State<Arc<Core>>, uri: Uri, RawQuery(q): RawQuery) -> Response {
-    consent::show(&core, &SPEC, uri.path(), &util::parse_form(q.unwrap_or_default().as_bytes()))
+    consent::show(
+        &core,
+        &SPEC,
+        uri.path(),
+        &util::parse_form(q.unwrap_or_default().as_bytes()),
+    )
 }
 
 async fn authorize_post(State(core): State<Arc<Core>>, body: Bytes) -> Response {
@@ -71,7 +85,14 @@ async fn authorize_post(State(core): State<Arc<Core>>, body: Bytes) -> Response 
 
 async fn token(State(core): State<Arc<Core>>, body: Bytes) -> Response {
     let params = util::parse_form(&body);
-    faults::guard(&core, SLUG, Endpoint::Token, injected, exchange(&core, &params)).await
+    faults::guard(
+        &core,
+        SLUG,
+        Endpoint::Token,
+        injected,
+        exchange(&core, &params),
+    )
+    .await
 }
 
 async fn exchange(core: &Core, params: &HashMap<String, String>) -> Reply {
@@ -94,7 +115,9 @@ async fn exchange(core: &Core, params: &HashMap<String, String>) -> Reply {
     let grant = match core.store.redeem(SLUG, code) {
         Ok(grant) => grant,
         Err(RedeemError::Reused) => return fail("This authorization code has been used"),
-        Err(RedeemError::Unknown | RedeemError::Expired) => return fail("Invalid authorization code"),
+        Err(RedeemError::Unknown | RedeemError::Expired) => {
+            return fail("Invalid authorization code");
+        }
     };
     if grant.redirect_uri != redirect_uri {
         return fail(
@@ -124,22 +147,48 @@ async fn exchange(core: &Core, params: &HashMap<String, String>) -> Reply {
 
 async fn long_lived(State(core): State<Arc<Core>>, RawQuery(q): RawQuery) -> Response {
     let params = util::parse_form(q.unwrap_or_default().as_bytes());
-    faults::guard(&core, SLUG, Endpoint::LongLivedToken, transient_error, exchange_long_lived(&core, &params)).await
+    faults::guard(
+        &core,
+        SLUG,
+        Endpoint::LongLivedToken,
+        transient_error,
+        exchange_long_lived(&core, &params),
+    )
+    .await
 }
 
 async fn exchange_long_lived(core: &Core, params: &HashMap<String, String>) -> Reply {
     if util::param(params, "grant_type") != Some("ig_exchange_token") {
-        return Err(graph_error(StatusCode::BAD_REQUEST, "Unsupported grant_type: use ig_exchange_token.", 100, None));
+        return Err(graph_error(
+            StatusCode::BAD_REQUEST,
+            "Unsupported grant_type: use ig_exchange_token.",
+            100,
+            None,
+        ));
     }
     if util::param(params, "client_secret") != Some(Sandbox::client_secret(SLUG).as_str()) {
-        return Err(graph_error(StatusCode::BAD_REQUEST, "Error validating client secret.", 190, None));
+        return Err(graph_error(
+            StatusCode::BAD_REQUEST,
+            "Error validating client secret.",
+            190,
+            None,
+        ));
     }
     let short = util::param(params, "access_token").ok_or_else(invalid_token)?;
-    let record = core.store.access_token(SLUG, short).ok_or_else(invalid_token)?;
-    let access_token = core
+    let record = core
         .store
-        .issue("IGAA", TokenRecord { expires_at: Instant::now() + Duration::from_secs(LONG_EXPIRES_IN), ..record });
-    Ok(json!({ "access_token": access_token, "token_type": "bearer", "expires_in": LONG_EXPIRES_IN }))
+        .access_token(SLUG, short)
+        .ok_or_else(invalid_token)?;
+    let access_token = core.store.issue(
+        "IGAA",
+        TokenRecord {
+            expires_at: Instant::now() + Duration::from_secs(LONG_EXPIRES_IN),
+            ..record
+        },
+    );
+    Ok(
+        json!({ "access_token": access_token, "token_type": "bearer", "expires_in": LONG_EXPIRES_IN }),
+    )
 }
 
 async fn me(
@@ -152,7 +201,14 @@ async fn me(
         return bad_version(&version);
     }
     let params = util::parse_form(q.unwrap_or_default().as_bytes());
-    faults::guard(&core, SLUG, Endpoint::Profile, transient_error, profile(&core, &params, &headers)).await
+    faults::guard(
+        &core,
+        SLUG,
+        Endpoint::Profile,
+        transient_error,
+        profile(&core, &params, &headers),
+    )
+    .await
 }
 
 async fn profile(core: &Core, params: &HashMap<String, String>, headers: &HeaderMap) -> Reply {
@@ -162,7 +218,10 @@ async fn profile(core: &Core, params: &HashMap<String, String>, headers: &Header
     let person = record.identity;
     let scoped_id = person.instagram_scoped_id().to_string();
     let mut out = Map::new();
-    for field in util::param(params, "fields").map(util::graph_fields).unwrap_or_default() {
+    for field in util::param(params, "fields")
+        .map(util::graph_fields)
+        .unwrap_or_default()
+    {
         let value = match field.as_str() {
             "id" => json!(scoped_id),
             "user_id" => json!(person.provider_id(SLUG)),
@@ -172,9 +231,14 @@ async fn profile(core: &Core, params: &HashMap<String, String>, headers: &Header
             "account_type" => json!("BUSINESS"),
             "followers_count" | "follows_count" | "media_count" => json!(0),
             "biography" => json!(format!("{} (sandbox test account)", person.name())),
-            "website" => json!(format!("{}/instagram/www/profile/{}", core.base, person.username)),
+            "website" => json!(format!(
+                "{}/instagram/www/profile/{}",
+                core.base, person.username
+            )),
             other => {
-                let message = format!("(#100) Tried accessing nonexisting field ({other}) on node type (User)");
+                let message = format!(
+                    "(#100) Tried accessing nonexisting field ({other}) on node type (User)"
+                );
                 return Err(graph_error(StatusCode::BAD_REQUEST, &message, 100, None));
             }
         };

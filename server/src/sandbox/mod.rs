@@ -127,7 +127,9 @@ impl Sandbox {
             signing_key,
             jwk,
         };
-        Self { inner: Arc::new(inner) }
+        Self {
+            inner: Arc::new(inner),
+        }
     }
 
     /// The complete sandbox as a stateless-looking router (state already applied).
@@ -215,7 +217,10 @@ impl Sandbox {
 
     /// The test people as `(key, display name)`, e.g. `("ada", "Ada Lovelace")`.
     pub fn identities() -> Vec<(&'static str, &'static str)> {
-        identities::IDENTITIES.iter().map(|person| (person.key, person.display_name)).collect()
+        identities::IDENTITIES
+            .iter()
+            .map(|person| (person.key, person.display_name))
+            .collect()
     }
 }
 
@@ -228,5 +233,9 @@ async fn avatar(Path(file): Path<String>) -> Response {
 }
 
 async fn not_found() -> Response {
-    (StatusCode::NOT_FOUND, "Not found in the Orga Connect provider sandbox").into_response()
+    (
+        StatusCode::NOT_FOUND,
+        "Not found in the Orga Connect provider sandbox",
+    )
+        .into_response()
 }

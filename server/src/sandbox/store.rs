@@ -90,7 +90,9 @@ pub(crate) struct Store {
 impl Store {
     fn lock(&self) -> MutexGuard<'_, Inner> {
         // A panic while holding the lock leaves plain maps behind, still consistent enough.
-        self.inner.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.inner
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// Stores a fresh code for `grant` and returns it.
@@ -146,28 +148,43 @@ impl Store {
     /// Returns false when the token is unknown, foreign, expired or already revoked.
     pub fn revoke(&self, provider: &str, token: &str) -> bool {
         let mut inner = self.lock();
-        let Some(record) = inner.tokens.get_mut(token) else { return false };
+        let Some(record) = inner.tokens.get_mut(token) else {
+            return false;
+        };
         if record.provider != provider || record.revoked || record.expires_at <= Instant::now() {
             return false;
         }
         record.revoked = true;
-        inner.revocations.entry(provider.to_owned()).or_default().push(token.to_owned());
+        inner
+            .revocations
+            .entry(provider.to_owned())
+            .or_default()
+            .push(token.to_owned());
         true
     }
 
     /// Tokens revoked through `provider`'s revoke endpoint, oldest first.
     pub fn revoked_tokens(&self, provider: &str) -> Vec<String> {
-        self.lock().revocations.get(provider).cloned().unwrap_or_default()
+        self.lock()
+            .revocations
+            .get(provider)
+            .cloned()
+            .unwrap_or_default()
     }
 
     /// Installs a persistent fault.
     pub fn set_fault(&self, provider: &str, endpoint: Endpoint, fault: Fault) {
-        self.lock().faults.insert((provider.to_owned(), endpoint), fault);
+        self.lock()
+            .faults
+            .insert((provider.to_owned(), endpoint), fault);
     }
 
     /// The fault currently installed on that endpoint.
     pub fn fault(&self, provider: &str, endpoint: Endpoint) -> Option<Fault> {
-        self.lock().faults.get(&(provider.to_owned(), endpoint)).cloned()
+        self.lock()
+            .faults
+            .get(&(provider.to_owned(), endpoint))
+            .cloned()
     }
 
     /// Removes every fault.

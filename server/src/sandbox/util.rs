@@ -20,7 +20,11 @@ pub(crate) fn random_token(bytes: usize) -> String {
 
 /// Facebook-style `fbtrace_id`: eleven alphanumerics.
 pub(crate) fn fbtrace_id() -> String {
-    rand::thread_rng().sample_iter(&Alphanumeric).take(11).map(char::from).collect()
+    rand::thread_rng()
+        .sample_iter(&Alphanumeric)
+        .take(11)
+        .map(char::from)
+        .collect()
 }
 
 /// A JSON response with `status`.
@@ -30,7 +34,12 @@ pub(crate) fn json(status: StatusCode, body: Value) -> Response {
 
 /// A 200 response whose body claims to be JSON but is cut short.
 pub(crate) fn malformed(body: &'static str) -> Response {
-    (StatusCode::OK, [(header::CONTENT_TYPE, "application/json")], body).into_response()
+    (
+        StatusCode::OK,
+        [(header::CONTENT_TYPE, "application/json")],
+        body,
+    )
+        .into_response()
 }
 
 /// Parses an `application/x-www-form-urlencoded` string into a map (the last duplicate wins).
@@ -47,14 +56,20 @@ pub(crate) fn query_and_body(query: Option<&str>, body: &[u8]) -> HashMap<String
 
 /// The non-empty value of `key`.
 pub(crate) fn param<'a>(params: &'a HashMap<String, String>, key: &str) -> Option<&'a str> {
-    params.get(key).map(String::as_str).filter(|v| !v.is_empty())
+    params
+        .get(key)
+        .map(String::as_str)
+        .filter(|v| !v.is_empty())
 }
 
 /// The token of an `Authorization: Bearer …` header.
 pub(crate) fn bearer(headers: &HeaderMap) -> Option<String> {
     let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = value.split_once(' ')?;
-    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim().to_owned()).filter(|t| !t.is_empty())
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim().to_owned())
+        .filter(|t| !t.is_empty())
 }
 
 /// `(client_id, client_secret)` from `Authorization: Basic …`, form-decoded per RFC 6749 §2.3.1.
@@ -71,7 +86,10 @@ pub(crate) fn basic_auth(headers: &HeaderMap) -> Option<(String, String)> {
 }
 
 fn form_decode(part: &str) -> String {
-    url::form_urlencoded::parse(format!("v={part}").as_bytes()).next().map(|(_, v)| v.into_owned()).unwrap_or_default()
+    url::form_urlencoded::parse(format!("v={part}").as_bytes())
+        .next()
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_default()
 }
 
 /// Outcome of checking a PKCE verifier against the code's challenge.
@@ -86,26 +104,44 @@ pub(crate) enum Pkce {
 }
 
 /// Checks `verifier` against the challenge bound to a code (RFC 7636 §4.6).
-pub(crate) fn check_pkce(challenge: Option<&str>, method: Option<&str>, verifier: Option<&str>) -> Pkce {
-    let Some(challenge) = challenge else { return Pkce::Ok };
-    let Some(verifier) = verifier else { return Pkce::Missing };
+pub(crate) fn check_pkce(
+    challenge: Option<&str>,
+    method: Option<&str>,
+    verifier: Option<&str>,
+) -> Pkce {
+    let Some(challenge) = challenge else {
+        return Pkce::Ok;
+    };
+    let Some(verifier) = verifier else {
+        return Pkce::Missing;
+    };
     let computed = match method {
         Some("S256") => URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes())),
         _ => verifier.to_owned(),
     };
-    if computed == challenge { Pkce::Ok } else { Pkce::Mismatch }
+    if computed == challenge {
+        Pkce::Ok
+    } else {
+        Pkce::Mismatch
+    }
 }
 
 /// Whether `value` is a syntactically valid PKCE challenge or verifier (43–128 unreserved chars).
 pub(crate) fn pkce_syntax_ok(value: &str) -> bool {
     (43..=128).contains(&value.len())
-        && value.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~'))
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~'))
 }
 
 /// Graph API versions look like `v23.0`.
 pub(crate) fn valid_graph_version(version: &str) -> bool {
-    let Some(rest) = version.strip_prefix('v') else { return false };
-    let Some((major, minor)) = rest.split_once('.') else { return false };
+    let Some(rest) = version.strip_prefix('v') else {
+        return false;
+    };
+    let Some((major, minor)) = rest.split_once('.') else {
+        return false;
+    };
     let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
     digits(major) && digits(minor)
 }
@@ -113,7 +149,10 @@ pub(crate) fn valid_graph_version(version: &str) -> bool {
 /// Splits a scope parameter on commas and whitespace (Meta accepts both), dropping duplicates.
 pub(crate) fn split_scopes(raw: &str) -> Vec<String> {
     let mut scopes: Vec<String> = Vec::new();
-    for scope in raw.split(|c: char| c == ',' || c.is_whitespace()).filter(|s| !s.is_empty()) {
+    for scope in raw
+        .split(|c: char| c == ',' || c.is_whitespace())
+        .filter(|s| !s.is_empty())
+    {
         if !scopes.iter().any(|s| s == scope) {
             scopes.push(scope.to_owned());
         }
@@ -141,7 +180,13 @@ pub(crate) fn graph_fields(raw: &str) -> Vec<String> {
     fields.push(current);
     fields
         .iter()
-        .map(|f| f.split(['.', '(', '{']).next().unwrap_or_default().trim().to_owned())
+        .map(|f| {
+            f.split(['.', '(', '{'])
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .to_owned()
+        })
         .filter(|f| !f.is_empty())
         .collect()
 }

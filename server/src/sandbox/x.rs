@@ -23,8 +23,15 @@ const EXPIRES_IN: u64 = 7200;
 /// X refresh tokens do not expire on a schedule; six months stands in for "long".
 const REFRESH_TTL: Duration = Duration::from_secs(180 * 24 * 3600);
 /// `user.fields` values this emulation knows; X rejects anything else.
-const USER_FIELDS: &[&str] =
-    &["created_at", "description", "location", "profile_image_url", "protected", "url", "verified"];
+const USER_FIELDS: &[&str] = &[
+    "created_at",
+    "description",
+    "location",
+    "profile_image_url",
+    "protected",
+    "url",
+    "verified",
+];
 
 /// Consent-page behaviour of X.
 pub(crate) const SPEC: ProviderSpec = ProviderSpec {
@@ -40,7 +47,10 @@ pub(crate) const SPEC: ProviderSpec = ProviderSpec {
 /// X's routes.
 pub(crate) fn routes() -> Router<Arc<Core>> {
     Router::new()
-        .route("/x/i/oauth2/authorize", get(authorize_get).post(authorize_post))
+        .route(
+            "/x/i/oauth2/authorize",
+            get(authorize_get).post(authorize_post),
+        )
         .route("/x/api/2/oauth2/token", post(token))
         .route("/x/api/2/users/me", get(me))
         .route("/x/api/2/oauth2/revoke", post(revoke))
@@ -52,11 +62,17 @@ pub(crate) fn routes() -> Router<Arc<Core>> {
 /// X API v2 "problem" error body.
 fn problem(status: StatusCode) -> Response {
     let title = status.canonical_reason().unwrap_or("Error");
-    util::json(status, json!({ "title": title, "type": "about:blank", "status": status.as_u16(), "detail": title }))
+    util::json(
+        status,
+        json!({ "title": title, "type": "about:blank", "status": status.as_u16(), "detail": title }),
+    )
 }
 
 fn oauth_error(status: StatusCode, error: &str, description: &str) -> Response {
-    util::json(status, json!({ "error": error, "error_description": description }))
+    util::json(
+        status,
+        json!({ "error": error, "error_description": description }),
+    )
 }
 
 fn invalid_request(description: &str) -> Response {
@@ -65,8 +81,13 @@ fn invalid_request(description: &str) -> Response {
 
 /// A confidential X client must authenticate with Basic; credentials in the body do not count.
 fn authenticate(headers: &HeaderMap, params: &HashMap<String, String>) -> Result<(), Response> {
-    let unauthorized =
-        || oauth_error(StatusCode::UNAUTHORIZED, "unauthorized_client", "Missing valid authorization header");
+    let unauthorized = || {
+        oauth_error(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized_client",
+            "Missing valid authorization header",
+        )
+    };
     let (id, secret) = util::basic_auth(headers).ok_or_else(unauthorized)?;
     let body_id_ok = util::param(params, "client_id").is_none_or(|body_id| body_id == id);
     if id == Sandbox::client_id(SLUG) && secret == Sandbox::client_secret(SLUG) && body_id_ok {
@@ -77,7 +98,12 @@ fn authenticate(headers: &HeaderMap, params: &HashMap<String, String>) -> Result
 }
 
 async fn authorize_get(State(core): State<Arc<Core>>, uri: Uri, RawQuery(q): RawQuery) -> Response {
-    consent::show(&core, &SPEC, uri.path(), &util::parse_form(q.unwrap_or_default().as_bytes()))
+    consent::show(
+        &core,
+        &SPEC,
+        uri.path(),
+        &util::parse_form(q.unwrap_or_default().as_bytes()),
+    )
 }
 
 async fn authorize_post(State(core): State<Arc<Core>>, body: Bytes) -> Response {
@@ -86,19 +112,35 @@ async fn authorize_post(State(core): State<Arc<Core>>, body: Bytes) -> Response 
 
 async fn token(State(core): State<Arc<Core>>, headers: HeaderMap, body: Bytes) -> Response {
     let params = util::parse_form(&body);
-    faults::guard(&core, SLUG, Endpoint::Token, problem, exchange(&core, &headers, &params)).await
+    faults::guard(
+        &core,
+        SLUG,
+        Endpoint::Token,
+        problem,
+        exchange(&core, &headers, &params),
+    )
+    .await
 }
 
 async fn exchange(core: &Core, headers: &HeaderMap, params: &HashMap<String, String>) -> Reply {
     authenticate(headers, params)?;
     if util::param(params, "grant_type") != Some("authorization_code") {
-        return Err(invalid_request("Value passed for the grant type was invalid."));
+        return Err(invalid_request(
+            "Value passed for the grant type was invalid.",
+        ));
     }
-    let (Some(code), Some(redirect_uri)) = (util::param(params, "code"), util::param(params, "redirect_uri")) else {
-        return Err(invalid_request("Missing required parameter [code] or [redirect_uri]."));
+    let (Some(code), Some(redirect_uri)) = (
+        util::param(params, "code"),
+        util::param(params, "redirect_uri"),
+    ) else {
+        return Err(invalid_request(
+            "Missing required parameter [code] or [redirect_uri].",
+        ));
     };
     let Some(verifier) = util::param(params, "code_verifier") else {
-        return Err(invalid_request("Missing required parameter [code_verifier]."));
+        return Err(invalid_request(
+            "Missing required parameter [code_verifier].",
+        ));
     };
     let bad_code = || invalid_request("Value passed for the authorization code was invalid.");
     let grant = core.store.redeem(SLUG, code).map_err(|_| bad_code())?;
@@ -107,8 +149,11 @@ async fn exchange(core: &Core, headers: &HeaderMap, params: &HashMap<String, Str
             "Value passed for the redirect uri did not match the uri of the authorization code.",
         ));
     }
-    if util::check_pkce(grant.code_challenge.as_deref(), grant.code_challenge_method.as_deref(), Some(verifier))
-        != util::Pkce::Ok
+    if util::check_pkce(
+        grant.code_challenge.as_deref(),
+        grant.code_challenge_method.as_deref(),
+        Some(verifier),
+    ) != util::Pkce::Ok
     {
         return Err(bad_code());
     }
@@ -121,7 +166,10 @@ async fn exchange(core: &Core, headers: &HeaderMap, params: &HashMap<String, Str
         revoked: false,
         origin_code: code.to_owned(),
     };
-    let access_token = core.store.issue("", record(TokenKind::Access, Duration::from_secs(EXPIRES_IN)));
+    let access_token = core.store.issue(
+        "",
+        record(TokenKind::Access, Duration::from_secs(EXPIRES_IN)),
+    );
     let mut body = json!({
         "token_type": "bearer",
         "expires_in": EXPIRES_IN,
@@ -130,14 +178,24 @@ async fn exchange(core: &Core, headers: &HeaderMap, params: &HashMap<String, Str
     });
     // Only offline.access earns a refresh token.
     if grant.scopes.iter().any(|s| s == "offline.access") {
-        body["refresh_token"] = json!(core.store.issue("", record(TokenKind::Refresh, REFRESH_TTL)));
+        body["refresh_token"] = json!(
+            core.store
+                .issue("", record(TokenKind::Refresh, REFRESH_TTL))
+        );
     }
     Ok(body)
 }
 
 async fn me(State(core): State<Arc<Core>>, RawQuery(q): RawQuery, headers: HeaderMap) -> Response {
     let params = util::parse_form(q.unwrap_or_default().as_bytes());
-    faults::guard(&core, SLUG, Endpoint::Profile, problem, profile(&core, &params, &headers)).await
+    faults::guard(
+        &core,
+        SLUG,
+        Endpoint::Profile,
+        problem,
+        profile(&core, &params, &headers),
+    )
+    .await
 }
 
 async fn profile(core: &Core, params: &HashMap<String, String>, headers: &HeaderMap) -> Reply {
@@ -145,16 +203,23 @@ async fn profile(core: &Core, params: &HashMap<String, String>, headers: &Header
         .and_then(|token| core.store.access_token(SLUG, &token))
         .ok_or_else(|| problem(StatusCode::UNAUTHORIZED))?;
     // GET /2/users/me needs both scopes; X answers 403 without them.
-    if !["users.read", "tweet.read"].iter().all(|needed| record.scopes.iter().any(|s| s == needed)) {
+    if !["users.read", "tweet.read"]
+        .iter()
+        .all(|needed| record.scopes.iter().any(|s| s == needed))
+    {
         return Err(problem(StatusCode::FORBIDDEN));
     }
-    let requested: Vec<&str> =
-        util::param(params, "user.fields").map(|f| f.split(',').map(str::trim).collect()).unwrap_or_default();
-    if let Some(unknown) =
-        requested.iter().find(|f| !USER_FIELDS.contains(f) && !matches!(**f, "id" | "name" | "username"))
+    let requested: Vec<&str> = util::param(params, "user.fields")
+        .map(|f| f.split(',').map(str::trim).collect())
+        .unwrap_or_default();
+    if let Some(unknown) = requested
+        .iter()
+        .find(|f| !USER_FIELDS.contains(f) && !matches!(**f, "id" | "name" | "username"))
     {
-        let message =
-            format!("The `user.fields` query parameter value [{unknown}] is not one of [{}]", USER_FIELDS.join(","));
+        let message = format!(
+            "The `user.fields` query parameter value [{unknown}] is not one of [{}]",
+            USER_FIELDS.join(",")
+        );
         let body = json!({
             "errors": [{ "parameters": { "user.fields": [requested.join(",")] }, "message": message }],
             "title": "Invalid Request",
@@ -187,8 +252,8 @@ async fn revoke(State(core): State<Arc<Core>>, headers: HeaderMap, body: Bytes) 
     let params = util::parse_form(&body);
     let run = async {
         authenticate(&headers, &params)?;
-        let token =
-            util::param(&params, "token").ok_or_else(|| invalid_request("Missing required parameter [token]."))?;
+        let token = util::param(&params, "token")
+            .ok_or_else(|| invalid_request("Missing required parameter [token]."))?;
         // RFC 7009: unknown or already revoked tokens are not an error.
         core.store.revoke(SLUG, token);
         Ok(json!({ "revoked": true }))

@@ -52,11 +52,16 @@ impl Drop for DbGuard {
                 let (admin_url, name) = (admin_url.clone(), name.clone());
                 // Drop runs inside the test's runtime: use a thread with its own.
                 let _ = std::thread::spawn(move || {
-                    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+                    let rt = tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()
+                        .unwrap();
                     rt.block_on(async {
                         if let Ok(db) = Database::connect(&admin_url).await {
                             let sql = format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
-                            let _ = db.execute(Statement::from_string(db.get_database_backend(), sql)).await;
+                            let _ = db
+                                .execute(Statement::from_string(db.get_database_backend(), sql))
+                                .await;
                             let _ = db.close().await;
                         }
                     });
@@ -86,7 +91,11 @@ pub struct TestApp {
 }
 
 fn unique_name() -> String {
-    format!("orga_test_{}_{:x}", std::process::id(), rand::random::<u64>())
+    format!(
+        "orga_test_{}_{:x}",
+        std::process::id(),
+        rand::random::<u64>()
+    )
 }
 
 impl TestApp {
@@ -100,11 +109,18 @@ impl TestApp {
 
     /// An app over a fresh PostgreSQL database, or `None` without `TEST_DATABASE_URL`.
     pub async fn postgres() -> Option<Self> {
-        let admin_url = std::env::var("TEST_DATABASE_URL").ok().filter(|u| !u.is_empty())?;
+        let admin_url = std::env::var("TEST_DATABASE_URL")
+            .ok()
+            .filter(|u| !u.is_empty())?;
         let name = unique_name();
-        let admin = Database::connect(&admin_url).await.expect("TEST_DATABASE_URL must be reachable");
+        let admin = Database::connect(&admin_url)
+            .await
+            .expect("TEST_DATABASE_URL must be reachable");
         let sql = format!("CREATE DATABASE \"{name}\"");
-        admin.execute(Statement::from_string(admin.get_database_backend(), sql)).await.unwrap();
+        admin
+            .execute(Statement::from_string(admin.get_database_backend(), sql))
+            .await
+            .unwrap();
         admin.close().await.unwrap();
         let mut url = url::Url::parse(&admin_url).unwrap();
         url.set_path(&name);
@@ -125,16 +141,28 @@ impl TestApp {
             ("SANDBOX_URL", sandbox_url.clone()),
             ("SECRET_KEY", secret_key.clone()),
         ];
-        let config = Config::from_lookup(|k| vars.iter().find(|(n, _)| *n == k).map(|(_, v)| v.clone())).unwrap();
+        let config =
+            Config::from_lookup(|k| vars.iter().find(|(n, _)| *n == k).map(|(_, v)| v.clone()))
+                .unwrap();
         let state = server::prepare_state(&config).await.unwrap();
-        let sandbox = server::sandbox::Sandbox::new(sandbox_url.parse().unwrap(), config.public_url.clone());
+        let sandbox =
+            server::sandbox::Sandbox::new(sandbox_url.parse().unwrap(), config.public_url.clone());
         tokio::spawn(server::serve_sandbox(sandbox_listener, sandbox.clone()));
         let db = state.db.clone();
         let (tx, rx) = oneshot::channel::<()>();
         tokio::spawn(server::serve(listener, state.clone(), async move {
             let _ = rx.await;
         }));
-        Self { base, db, database_url, sandbox, state, secret_key, shutdown: Some(tx), _guard: guard }
+        Self {
+            base,
+            db,
+            database_url,
+            sandbox,
+            state,
+            secret_key,
+            shutdown: Some(tx),
+            _guard: guard,
+        }
     }
 
     /// Registers the sandbox's app for `provider` (as an admin would), enabled.
@@ -153,18 +181,28 @@ impl TestApp {
             issuer: endpoints.issuer.unwrap_or_default(),
             ..app::admin::settings::SettingsInput::from_row(&row)
         };
-        app::admin::settings::save(&self.db, &self.state.cipher, id, input).await.unwrap();
+        app::admin::settings::save(&self.db, &self.state.cipher, id, input)
+            .await
+            .unwrap();
     }
 
     /// A browser-like client: its own cookie jar, redirects not followed.
     pub fn client(&self) -> Client {
-        Client::builder().cookie_store(true).redirect(Policy::none()).build().unwrap()
+        Client::builder()
+            .cookie_store(true)
+            .redirect(Policy::none())
+            .build()
+            .unwrap()
     }
 
     /// A client whose cookie jar the test can read.
     pub fn client_with_jar(&self) -> (Client, std::sync::Arc<reqwest::cookie::Jar>) {
         let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
-        let client = Client::builder().cookie_provider(jar.clone()).redirect(Policy::none()).build().unwrap();
+        let client = Client::builder()
+            .cookie_provider(jar.clone())
+            .redirect(Policy::none())
+            .build()
+            .unwrap();
         (client, jar)
     }
 
@@ -182,7 +220,11 @@ impl TestApp {
 
     /// `GET {base}{path}`.
     pub async fn get(&self, client: &Client, path: &str) -> Response {
-        client.get(format!("{}{path}", self.base)).send().await.unwrap()
+        client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .unwrap()
     }
 
     /// Calls a server function the way the hydrated app does (form-encoded POST).
@@ -199,8 +241,22 @@ impl TestApp {
     /// Signs up a new user and returns the client that is now signed in as them.
     pub async fn signed_up(&self, name: &str, email: &str) -> Client {
         let client = self.client();
-        let res = self.call(&client, "sign_up", &[("name", name), ("email", email), ("password", "correct horse")]).await;
-        assert!(res.status().is_success(), "sign-up failed: {}", res.status());
+        let res = self
+            .call(
+                &client,
+                "sign_up",
+                &[
+                    ("name", name),
+                    ("email", email),
+                    ("password", "correct horse"),
+                ],
+            )
+            .await;
+        assert!(
+            res.status().is_success(),
+            "sign-up failed: {}",
+            res.status()
+        );
         client
     }
 
@@ -213,37 +269,92 @@ impl TestApp {
             last_name: "Admin",
             admin: true,
         };
-        app::accounts::server::create_user(&self.db, new).await.unwrap();
+        app::accounts::server::create_user(&self.db, new)
+            .await
+            .unwrap();
         let client = self.client();
-        let res = self.call(&client, "sign_in", &[("email", email), ("password", "admin password")]).await;
-        assert!(res.status().is_success(), "admin sign-in failed: {}", res.status());
+        let res = self
+            .call(
+                &client,
+                "sign_in",
+                &[("email", email), ("password", "admin password")],
+            )
+            .await;
+        assert!(
+            res.status().is_success(),
+            "admin sign-in failed: {}",
+            res.status()
+        );
         client
     }
 
     /// Runs a connect flow through the sandbox in the browser's place: Connect, the consent
     /// page, `decision` (`allow`/`cancel`) for `account`; returns the app's callback answer.
-    pub async fn connect(&self, client: &Client, provider: &str, account: &str, decision: &str) -> Response {
-        let res = client.post(format!("{}/auth/{provider}/connect", self.base)).header("Origin", &self.base).send().await.unwrap();
-        assert_eq!(res.status(), StatusCode::SEE_OTHER, "connect did not redirect");
+    pub async fn connect(
+        &self,
+        client: &Client,
+        provider: &str,
+        account: &str,
+        decision: &str,
+    ) -> Response {
+        let res = client
+            .post(format!("{}/auth/{provider}/connect", self.base))
+            .header("Origin", &self.base)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            res.status(),
+            StatusCode::SEE_OTHER,
+            "connect did not redirect"
+        );
         let authorize = url::Url::parse(location(res.headers()).unwrap()).unwrap();
-        assert!(authorize.as_str().starts_with(self.sandbox.base_url().as_str()), "{authorize}");
+        assert!(
+            authorize
+                .as_str()
+                .starts_with(self.sandbox.base_url().as_str()),
+            "{authorize}"
+        );
         let page = client.get(authorize.clone()).send().await.unwrap();
-        assert_eq!(page.status(), StatusCode::OK, "consent page: {}", page.text().await.unwrap());
+        assert_eq!(
+            page.status(),
+            StatusCode::OK,
+            "consent page: {}",
+            page.text().await.unwrap()
+        );
         let res = self.decide(client, &authorize, account, decision).await;
         client.get(res).send().await.unwrap()
     }
 
     /// Posts the consent page's form and returns where the sandbox sends the browser back.
-    pub async fn decide(&self, client: &Client, authorize: &url::Url, account: &str, decision: &str) -> String {
+    pub async fn decide(
+        &self,
+        client: &Client,
+        authorize: &url::Url,
+        account: &str,
+        decision: &str,
+    ) -> String {
         let mut form: Vec<(String, String)> = authorize.query_pairs().into_owned().collect();
         form.push(("account".into(), account.into()));
         form.push(("decision".into(), decision.into()));
         let mut target = authorize.clone();
         target.set_query(None);
         let res = client.post(target).form(&form).send().await.unwrap();
-        assert_eq!(res.status(), StatusCode::SEE_OTHER, "consent decision: {}", res.text().await.unwrap());
+        assert_eq!(
+            res.status(),
+            StatusCode::SEE_OTHER,
+            "consent decision: {}",
+            res.text().await.unwrap()
+        );
         let back = location(res.headers()).unwrap().to_owned();
-        assert!(back.starts_with(&format!("{}/auth/{provider}/callback", self.base, provider = authorize_provider(authorize))), "{back}");
+        assert!(
+            back.starts_with(&format!(
+                "{}/auth/{provider}/callback",
+                self.base,
+                provider = authorize_provider(authorize)
+            )),
+            "{back}"
+        );
         back
     }
 
@@ -252,7 +363,10 @@ impl TestApp {
         let backend = self.db.get_database_backend();
         let row = self
             .db
-            .query_one(Statement::from_string(backend, format!("SELECT COUNT(*) AS n FROM {table}")))
+            .query_one(Statement::from_string(
+                backend,
+                format!("SELECT COUNT(*) AS n FROM {table}"),
+            ))
             .await
             .unwrap()
             .unwrap();
@@ -270,14 +384,18 @@ impl Drop for TestApp {
 
 /// The provider slug of a sandbox authorize URL (its first path segment).
 fn authorize_provider(url: &url::Url) -> String {
-    url.path_segments().and_then(|mut s| s.next()).unwrap_or_default().to_owned()
+    url.path_segments()
+        .and_then(|mut s| s.next())
+        .unwrap_or_default()
+        .to_owned()
 }
 
 /// The `AppError` a failed server-function call answered with.
 pub async fn app_error(res: Response) -> AppError {
     let status = res.status();
     let body = res.text().await.unwrap();
-    serde_json::from_str(&body).unwrap_or_else(|e| panic!("not an AppError ({status}): {body:?}: {e}"))
+    serde_json::from_str(&body)
+        .unwrap_or_else(|e| panic!("not an AppError ({status}): {body:?}: {e}"))
 }
 
 /// The `Location` header, if any.

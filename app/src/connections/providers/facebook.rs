@@ -10,7 +10,10 @@ use serde::Deserialize;
 use url::Url;
 
 use super::http::{send, send_json};
-use super::{AuthorizeRequest, Provider, ProviderConfig, ProviderDefaults, ProviderError, ProviderProfile, TokenSet, non_empty};
+use super::{
+    AuthorizeRequest, Provider, ProviderConfig, ProviderDefaults, ProviderError, ProviderProfile,
+    TokenSet, non_empty,
+};
 use crate::connections::ProviderId;
 use crate::crypto::Secret;
 
@@ -50,10 +53,15 @@ struct Me {
 
 /// Maps Graph API `/me` JSON to our profile.
 pub fn map_profile(json: &[u8]) -> Result<ProviderProfile, ProviderError> {
-    let me: Me = serde_json::from_slice(json).map_err(|e| ProviderError::Malformed(e.to_string()))?;
+    let me: Me =
+        serde_json::from_slice(json).map_err(|e| ProviderError::Malformed(e.to_string()))?;
     let id = non_empty(me.id).ok_or(ProviderError::MissingField("id"))?;
     // A silhouette is Facebook's placeholder, not the person's picture.
-    let avatar_url = me.picture.and_then(|p| p.data).filter(|d| !d.is_silhouette).and_then(|d| non_empty(d.url));
+    let avatar_url = me
+        .picture
+        .and_then(|p| p.data)
+        .filter(|d| !d.is_silhouette)
+        .and_then(|d| non_empty(d.url));
     Ok(ProviderProfile {
         id,
         username: None,
@@ -84,7 +92,12 @@ impl Provider for Facebook {
         }
     }
 
-    async fn authorize_url(&self, cfg: &ProviderConfig, _http: &Client, req: &AuthorizeRequest<'_>) -> Result<Url, ProviderError> {
+    async fn authorize_url(
+        &self,
+        cfg: &ProviderConfig,
+        _http: &Client,
+        req: &AuthorizeRequest<'_>,
+    ) -> Result<Url, ProviderError> {
         let mut url = cfg.url(&cfg.authorize_url)?;
         url.query_pairs_mut()
             .append_pair("client_id", &cfg.client_id)
@@ -115,7 +128,10 @@ impl Provider for Facebook {
         ];
         let answer: TokenAnswer = send_json(http.get(url).query(&query)).await?;
         Ok(TokenSet {
-            access_token: Secret::new(non_empty(answer.access_token).ok_or(ProviderError::MissingField("access_token"))?),
+            access_token: Secret::new(
+                non_empty(answer.access_token)
+                    .ok_or(ProviderError::MissingField("access_token"))?,
+            ),
             refresh_token: None,
             expires_in: answer.expires_in,
             scopes: None,
@@ -123,15 +139,36 @@ impl Provider for Facebook {
         })
     }
 
-    async fn fetch_profile(&self, cfg: &ProviderConfig, http: &Client, tokens: &TokenSet, _nonce: Option<&str>) -> Result<ProviderProfile, ProviderError> {
+    async fn fetch_profile(
+        &self,
+        cfg: &ProviderConfig,
+        http: &Client,
+        tokens: &TokenSet,
+        _nonce: Option<&str>,
+    ) -> Result<ProviderProfile, ProviderError> {
         let url = cfg.url(&cfg.profile_url)?;
-        let query = [("fields", PROFILE_FIELDS), ("access_token", tokens.access_token.expose())];
+        let query = [
+            ("fields", PROFILE_FIELDS),
+            ("access_token", tokens.access_token.expose()),
+        ];
         map_profile(&send(http.get(url).query(&query)).await?)
     }
 
-    async fn revoke(&self, cfg: &ProviderConfig, http: &Client, access_token: &Secret) -> Result<(), ProviderError> {
-        let Some(template) = &cfg.revoke_url else { return Ok(()) };
+    async fn revoke(
+        &self,
+        cfg: &ProviderConfig,
+        http: &Client,
+        access_token: &Secret,
+    ) -> Result<(), ProviderError> {
+        let Some(template) = &cfg.revoke_url else {
+            return Ok(());
+        };
         let url = cfg.url(template)?;
-        send(http.delete(url).query(&[("access_token", access_token.expose())])).await.map(drop)
+        send(
+            http.delete(url)
+                .query(&[("access_token", access_token.expose())]),
+        )
+        .await
+        .map(drop)
     }
 }

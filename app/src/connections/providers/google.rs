@@ -12,7 +12,10 @@ use serde::Deserialize;
 use url::Url;
 
 use super::http::{send, send_json};
-use super::{AuthorizeRequest, Provider, ProviderConfig, ProviderDefaults, ProviderError, ProviderProfile, TokenSet, non_empty};
+use super::{
+    AuthorizeRequest, Provider, ProviderConfig, ProviderDefaults, ProviderError, ProviderProfile,
+    TokenSet, non_empty,
+};
 use crate::connections::ProviderId;
 use crate::crypto::Secret;
 
@@ -81,7 +84,11 @@ pub fn map_claims(claims: Claims) -> Result<ProviderProfile, ProviderError> {
 }
 
 fn issuer(cfg: &ProviderConfig) -> Result<String, ProviderError> {
-    let issuer = cfg.issuer.as_deref().map(|i| i.trim_end_matches('/')).unwrap_or_default();
+    let issuer = cfg
+        .issuer
+        .as_deref()
+        .map(|i| i.trim_end_matches('/'))
+        .unwrap_or_default();
     if issuer.is_empty() {
         return Err(ProviderError::Config("no OpenID Connect issuer set".into()));
     }
@@ -95,7 +102,10 @@ async fn discover(cfg: &ProviderConfig, http: &Client) -> Result<Discovery, Prov
     let doc: Discovery = send_json(http.get(url)).await?;
     // OpenID Connect Discovery §4.3: the document must name the issuer it was fetched for.
     if doc.issuer.trim_end_matches('/') != issuer {
-        return Err(ProviderError::Malformed(format!("discovery names issuer {:?}", doc.issuer)));
+        return Err(ProviderError::Malformed(format!(
+            "discovery names issuer {:?}",
+            doc.issuer
+        )));
     }
     Ok(doc)
 }
@@ -114,8 +124,18 @@ async fn verify_id_token(
 ) -> Result<Claims, ProviderError> {
     let invalid = |e: jsonwebtoken::errors::Error| ProviderError::InvalidIdToken(e.to_string());
     let header = decode_header(id_token).map_err(invalid)?;
-    if !matches!(header.alg, Algorithm::RS256 | Algorithm::RS384 | Algorithm::RS512 | Algorithm::ES256 | Algorithm::ES384) {
-        return Err(ProviderError::InvalidIdToken(format!("algorithm {:?} not accepted", header.alg)));
+    if !matches!(
+        header.alg,
+        Algorithm::RS256
+            | Algorithm::RS384
+            | Algorithm::RS512
+            | Algorithm::ES256
+            | Algorithm::ES384
+    ) {
+        return Err(ProviderError::InvalidIdToken(format!(
+            "algorithm {:?} not accepted",
+            header.alg
+        )));
     }
     let jwks: JwkSet = send_json(http.get(parse_url(&doc.jwks_uri)?)).await?;
     let jwk = match &header.kid {
@@ -129,7 +149,9 @@ async fn verify_id_token(
     validation.set_audience(&[cfg.client_id.as_str()]);
     validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
     validation.leeway = 60;
-    let claims = decode::<Claims>(id_token, &key, &validation).map_err(invalid)?.claims;
+    let claims = decode::<Claims>(id_token, &key, &validation)
+        .map_err(invalid)?
+        .claims;
     if claims.nonce.as_deref() != nonce {
         return Err(ProviderError::InvalidIdToken("nonce does not match".into()));
     }
@@ -154,7 +176,12 @@ impl Provider for Google {
         }
     }
 
-    async fn authorize_url(&self, cfg: &ProviderConfig, http: &Client, req: &AuthorizeRequest<'_>) -> Result<Url, ProviderError> {
+    async fn authorize_url(
+        &self,
+        cfg: &ProviderConfig,
+        http: &Client,
+        req: &AuthorizeRequest<'_>,
+    ) -> Result<Url, ProviderError> {
         let doc = discover(cfg, http).await?;
         let mut url = parse_url(&doc.authorization_endpoint)?;
         let mut query = url.query_pairs_mut();
@@ -190,38 +217,68 @@ impl Provider for Google {
             ("client_secret", cfg.client_secret.expose()),
             ("code_verifier", pkce_verifier),
         ];
-        let answer: TokenAnswer = send_json(http.post(parse_url(&doc.token_endpoint)?).form(&form)).await?;
+        let answer: TokenAnswer =
+            send_json(http.post(parse_url(&doc.token_endpoint)?).form(&form)).await?;
         Ok(TokenSet {
-            access_token: Secret::new(non_empty(answer.access_token).ok_or(ProviderError::MissingField("access_token"))?),
+            access_token: Secret::new(
+                non_empty(answer.access_token)
+                    .ok_or(ProviderError::MissingField("access_token"))?,
+            ),
             refresh_token: non_empty(answer.refresh_token).map(Secret::new),
             expires_in: answer.expires_in,
             scopes: non_empty(answer.scope),
-            id_token: Some(non_empty(answer.id_token).ok_or(ProviderError::MissingField("id_token"))?),
+            id_token: Some(
+                non_empty(answer.id_token).ok_or(ProviderError::MissingField("id_token"))?,
+            ),
         })
     }
 
-    async fn fetch_profile(&self, cfg: &ProviderConfig, http: &Client, tokens: &TokenSet, nonce: Option<&str>) -> Result<ProviderProfile, ProviderError> {
+    async fn fetch_profile(
+        &self,
+        cfg: &ProviderConfig,
+        http: &Client,
+        tokens: &TokenSet,
+        nonce: Option<&str>,
+    ) -> Result<ProviderProfile, ProviderError> {
         let doc = discover(cfg, http).await?;
-        let id_token = tokens.id_token.as_deref().ok_or(ProviderError::MissingField("id_token"))?;
+        let id_token = tokens
+            .id_token
+            .as_deref()
+            .ok_or(ProviderError::MissingField("id_token"))?;
         let mut claims = verify_id_token(cfg, http, &doc, id_token, nonce).await?;
-        if !claims.complete() {
-            if let Some(endpoint) = &doc.userinfo_endpoint {
-                let req = http.get(parse_url(endpoint)?).bearer_auth(tokens.access_token.expose());
-                let info: Claims = send_json(req).await?;
-                // Userinfo must describe the same subject as the ID token (OIDC Core §5.3.2).
-                if info.sub.is_some() && info.sub != claims.sub {
-                    return Err(ProviderError::InvalidIdToken("userinfo subject differs".into()));
-                }
-                claims = claims.merge(info);
+        if !claims.complete()
+            && let Some(endpoint) = &doc.userinfo_endpoint
+        {
+            let req = http
+                .get(parse_url(endpoint)?)
+                .bearer_auth(tokens.access_token.expose());
+            let info: Claims = send_json(req).await?;
+            // Userinfo must describe the same subject as the ID token (OIDC Core §5.3.2).
+            if info.sub.is_some() && info.sub != claims.sub {
+                return Err(ProviderError::InvalidIdToken(
+                    "userinfo subject differs".into(),
+                ));
             }
+            claims = claims.merge(info);
         }
         map_claims(claims)
     }
 
-    async fn revoke(&self, cfg: &ProviderConfig, http: &Client, access_token: &Secret) -> Result<(), ProviderError> {
+    async fn revoke(
+        &self,
+        cfg: &ProviderConfig,
+        http: &Client,
+        access_token: &Secret,
+    ) -> Result<(), ProviderError> {
         let doc = discover(cfg, http).await?;
-        let Some(endpoint) = doc.revocation_endpoint.or_else(|| cfg.revoke_url.clone()) else { return Ok(()) };
-        send(http.post(parse_url(&endpoint)?).form(&[("token", access_token.expose())])).await.map(drop)
+        let Some(endpoint) = doc.revocation_endpoint.or_else(|| cfg.revoke_url.clone()) else {
+            return Ok(());
+        };
+        send(
+            http.post(parse_url(&endpoint)?)
+                .form(&[("token", access_token.expose())]),
+        )
+        .await
+        .map(drop)
     }
 }
-

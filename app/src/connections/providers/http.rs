@@ -21,11 +21,17 @@ pub async fn send(req: RequestBuilder) -> Result<Vec<u8>, ProviderError> {
     let status = res.status();
     let body = res.bytes().await.map_err(classify)?;
     if body.len() > MAX_BODY {
-        return Err(ProviderError::Malformed(format!("answer of {} bytes", body.len())));
+        return Err(ProviderError::Malformed(format!(
+            "answer of {} bytes",
+            body.len()
+        )));
     }
     if !status.is_success() {
         let detail: String = String::from_utf8_lossy(&body).chars().take(300).collect();
-        return Err(ProviderError::Status { status: status.as_u16(), detail });
+        return Err(ProviderError::Status {
+            status: status.as_u16(),
+            detail,
+        });
     }
     Ok(body.to_vec())
 }

@@ -12,7 +12,10 @@ use serde_json::Value;
 use url::Url;
 
 use super::http::{send, send_json};
-use super::{AuthorizeRequest, Provider, ProviderConfig, ProviderDefaults, ProviderError, ProviderProfile, TokenSet, non_empty};
+use super::{
+    AuthorizeRequest, Provider, ProviderConfig, ProviderDefaults, ProviderError, ProviderProfile,
+    TokenSet, non_empty,
+};
 use crate::connections::ProviderId;
 use crate::crypto::Secret;
 
@@ -51,8 +54,13 @@ fn id_string(value: Option<Value>) -> Option<String> {
 
 /// Parses the short-lived token answer, flat or wrapped in `data: [...]`.
 fn parse_short_token(json: &[u8]) -> Result<ShortToken, ProviderError> {
-    let value: Value = serde_json::from_slice(json).map_err(|e| ProviderError::Malformed(e.to_string()))?;
-    let inner = match value.get("data").and_then(Value::as_array).and_then(|a| a.first()) {
+    let value: Value =
+        serde_json::from_slice(json).map_err(|e| ProviderError::Malformed(e.to_string()))?;
+    let inner = match value
+        .get("data")
+        .and_then(Value::as_array)
+        .and_then(|a| a.first())
+    {
         Some(first) => first.clone(),
         None => value,
     };
@@ -62,8 +70,15 @@ fn parse_short_token(json: &[u8]) -> Result<ShortToken, ProviderError> {
 /// Granted permissions as a space-separated list (a JSON array or a comma-separated string).
 fn permissions(value: Option<Value>) -> Option<String> {
     let list: Vec<String> = match value? {
-        Value::Array(items) => items.into_iter().filter_map(|v| v.as_str().map(str::to_owned)).collect(),
-        Value::String(s) => s.split(',').map(|p| p.trim().to_owned()).filter(|p| !p.is_empty()).collect(),
+        Value::Array(items) => items
+            .into_iter()
+            .filter_map(|v| v.as_str().map(str::to_owned))
+            .collect(),
+        Value::String(s) => s
+            .split(',')
+            .map(|p| p.trim().to_owned())
+            .filter(|p| !p.is_empty())
+            .collect(),
         _ => return None,
     };
     (!list.is_empty()).then(|| list.join(" "))
@@ -71,8 +86,11 @@ fn permissions(value: Option<Value>) -> Option<String> {
 
 /// Maps `graph.instagram.com/me` JSON to our profile; `site` is where profiles live.
 pub fn map_profile(json: &[u8], site: &str) -> Result<ProviderProfile, ProviderError> {
-    let me: Me = serde_json::from_slice(json).map_err(|e| ProviderError::Malformed(e.to_string()))?;
-    let id = id_string(me.user_id).or_else(|| id_string(me.id)).ok_or(ProviderError::MissingField("user_id"))?;
+    let me: Me =
+        serde_json::from_slice(json).map_err(|e| ProviderError::Malformed(e.to_string()))?;
+    let id = id_string(me.user_id)
+        .or_else(|| id_string(me.id))
+        .ok_or(ProviderError::MissingField("user_id"))?;
     let username = non_empty(me.username);
     Ok(ProviderProfile {
         id,
@@ -90,7 +108,9 @@ pub fn map_profile(json: &[u8], site: &str) -> Result<ProviderProfile, ProviderE
 /// `https://graph.instagram.com/{version}/me` → `https://graph.instagram.com/access_token`.
 fn long_lived_url(cfg: &ProviderConfig) -> Result<Url, ProviderError> {
     let template = cfg.profile_url.trim_end_matches('/');
-    let base = template.strip_suffix("/{version}/me").or_else(|| template.strip_suffix("/me"));
+    let base = template
+        .strip_suffix("/{version}/me")
+        .or_else(|| template.strip_suffix("/me"));
     match base {
         Some(base) => cfg.url(&format!("{base}/access_token")),
         None => {
@@ -105,7 +125,10 @@ fn long_lived_url(cfg: &ProviderConfig) -> Result<Url, ProviderError> {
 /// The site profiles live on: the authorize URL without `/oauth/authorize`.
 fn profile_site(cfg: &ProviderConfig) -> String {
     let authorize = cfg.authorize_url.trim_end_matches('/');
-    authorize.strip_suffix("/oauth/authorize").unwrap_or("https://www.instagram.com").to_owned()
+    authorize
+        .strip_suffix("/oauth/authorize")
+        .unwrap_or("https://www.instagram.com")
+        .to_owned()
 }
 
 #[async_trait]
@@ -126,7 +149,12 @@ impl Provider for Instagram {
         }
     }
 
-    async fn authorize_url(&self, cfg: &ProviderConfig, _http: &Client, req: &AuthorizeRequest<'_>) -> Result<Url, ProviderError> {
+    async fn authorize_url(
+        &self,
+        cfg: &ProviderConfig,
+        _http: &Client,
+        req: &AuthorizeRequest<'_>,
+    ) -> Result<Url, ProviderError> {
         // Instagram Login does not take PKCE: the verifier stays unused.
         let mut url = cfg.url(&cfg.authorize_url)?;
         url.query_pairs_mut()
@@ -153,8 +181,10 @@ impl Provider for Instagram {
             ("redirect_uri", redirect_uri),
             ("code", code),
         ];
-        let short = parse_short_token(&send(http.post(cfg.url(&cfg.token_url)?).form(&form)).await?)?;
-        let short_token = non_empty(short.access_token).ok_or(ProviderError::MissingField("access_token"))?;
+        let short =
+            parse_short_token(&send(http.post(cfg.url(&cfg.token_url)?).form(&form)).await?)?;
+        let short_token =
+            non_empty(short.access_token).ok_or(ProviderError::MissingField("access_token"))?;
         let query = [
             ("grant_type", "ig_exchange_token"),
             ("client_secret", cfg.client_secret.expose()),
@@ -162,7 +192,9 @@ impl Provider for Instagram {
         ];
         let long: LongToken = send_json(http.get(long_lived_url(cfg)?).query(&query)).await?;
         Ok(TokenSet {
-            access_token: Secret::new(non_empty(long.access_token).ok_or(ProviderError::MissingField("access_token"))?),
+            access_token: Secret::new(
+                non_empty(long.access_token).ok_or(ProviderError::MissingField("access_token"))?,
+            ),
             refresh_token: None,
             expires_in: long.expires_in,
             scopes: permissions(short.permissions),
@@ -170,15 +202,29 @@ impl Provider for Instagram {
         })
     }
 
-    async fn fetch_profile(&self, cfg: &ProviderConfig, http: &Client, tokens: &TokenSet, _nonce: Option<&str>) -> Result<ProviderProfile, ProviderError> {
+    async fn fetch_profile(
+        &self,
+        cfg: &ProviderConfig,
+        http: &Client,
+        tokens: &TokenSet,
+        _nonce: Option<&str>,
+    ) -> Result<ProviderProfile, ProviderError> {
         let query = [
             ("fields", "user_id,username,name,profile_picture_url"),
             ("access_token", tokens.access_token.expose()),
         ];
-        map_profile(&send(http.get(cfg.url(&cfg.profile_url)?).query(&query)).await?, &profile_site(cfg))
+        map_profile(
+            &send(http.get(cfg.url(&cfg.profile_url)?).query(&query)).await?,
+            &profile_site(cfg),
+        )
     }
 
-    async fn revoke(&self, _cfg: &ProviderConfig, _http: &Client, _access_token: &Secret) -> Result<(), ProviderError> {
+    async fn revoke(
+        &self,
+        _cfg: &ProviderConfig,
+        _http: &Client,
+        _access_token: &Secret,
+    ) -> Result<(), ProviderError> {
         Ok(())
     }
 }

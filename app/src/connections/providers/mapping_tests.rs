@@ -3,7 +3,10 @@
 use super::ProviderProfile;
 
 fn profile(id: &str) -> ProviderProfile {
-    ProviderProfile { id: id.into(), ..Default::default() }
+    ProviderProfile {
+        id: id.into(),
+        ..Default::default()
+    }
 }
 
 #[test]
@@ -42,8 +45,14 @@ fn x_users_me_maps_handle_and_link() {
         profile_url: Some("https://x.com/XDevelopers".into()),
         ..profile("2244994945")
     };
-    assert_eq!(super::x::map_profile(json, "https://x.com").unwrap(), expected);
-    assert!(super::x::map_profile(br#"{"errors":[{"title":"Unauthorized"}]}"#, "https://x.com").is_err());
+    assert_eq!(
+        super::x::map_profile(json, "https://x.com").unwrap(),
+        expected
+    );
+    assert!(
+        super::x::map_profile(br#"{"errors":[{"title":"Unauthorized"}]}"#, "https://x.com")
+            .is_err()
+    );
 }
 
 #[test]
@@ -57,10 +66,16 @@ fn instagram_me_maps_username_and_numeric_ids() {
         profile_url: Some("https://www.instagram.com/ada_lovelace".into()),
         ..profile("17841400000000001")
     };
-    assert_eq!(super::instagram::map_profile(json, "https://www.instagram.com").unwrap(), expected);
+    assert_eq!(
+        super::instagram::map_profile(json, "https://www.instagram.com").unwrap(),
+        expected
+    );
     let numeric = br#"{"user_id":17841400000000002,"username":"grace"}"#;
     let mapped = super::instagram::map_profile(numeric, "https://www.instagram.com").unwrap();
-    assert_eq!((mapped.id.as_str(), mapped.display_name.as_deref()), ("17841400000000002", Some("grace")));
+    assert_eq!(
+        (mapped.id.as_str(), mapped.display_name.as_deref()),
+        ("17841400000000002", Some("grace"))
+    );
 }
 
 #[test]

@@ -140,7 +140,12 @@ pub trait Provider: Send + Sync {
     fn defaults(&self) -> ProviderDefaults;
 
     /// Where to send the browser to ask for consent.
-    async fn authorize_url(&self, cfg: &ProviderConfig, http: &Client, req: &AuthorizeRequest<'_>) -> Result<Url, ProviderError>;
+    async fn authorize_url(
+        &self,
+        cfg: &ProviderConfig,
+        http: &Client,
+        req: &AuthorizeRequest<'_>,
+    ) -> Result<Url, ProviderError>;
 
     /// Trades the authorization code for tokens, with the provider's own client authentication.
     async fn exchange_code(
@@ -163,7 +168,12 @@ pub trait Provider: Send + Sync {
     ) -> Result<ProviderProfile, ProviderError>;
 
     /// Revokes the grant at the provider; `Ok` without a call where it has no endpoint.
-    async fn revoke(&self, cfg: &ProviderConfig, http: &Client, access_token: &Secret) -> Result<(), ProviderError>;
+    async fn revoke(
+        &self,
+        cfg: &ProviderConfig,
+        http: &Client,
+        access_token: &Secret,
+    ) -> Result<(), ProviderError>;
 }
 
 /// Trims a provider string and drops it when empty.

@@ -9,7 +9,10 @@ use serde::Deserialize;
 use url::Url;
 
 use super::http::{form_encode, send, send_json};
-use super::{AuthorizeRequest, Provider, ProviderConfig, ProviderDefaults, ProviderError, ProviderProfile, TokenSet, non_empty};
+use super::{
+    AuthorizeRequest, Provider, ProviderConfig, ProviderDefaults, ProviderError, ProviderProfile,
+    TokenSet, non_empty,
+};
 use crate::connections::ProviderId;
 use crate::crypto::Secret;
 
@@ -39,7 +42,8 @@ struct User {
 
 /// Maps `/2/users/me` JSON to our profile; `site` is where profiles live (`https://x.com`).
 pub fn map_profile(json: &[u8], site: &str) -> Result<ProviderProfile, ProviderError> {
-    let me: UsersMe = serde_json::from_slice(json).map_err(|e| ProviderError::Malformed(e.to_string()))?;
+    let me: UsersMe =
+        serde_json::from_slice(json).map_err(|e| ProviderError::Malformed(e.to_string()))?;
     let user = me.data.ok_or(ProviderError::MissingField("data"))?;
     let id = non_empty(user.id).ok_or(ProviderError::MissingField("id"))?;
     let username = non_empty(user.username);
@@ -58,11 +62,17 @@ pub fn map_profile(json: &[u8], site: &str) -> Result<ProviderProfile, ProviderE
 /// The site profiles live on: the authorize URL without `/i/oauth2/authorize`.
 fn profile_site(cfg: &ProviderConfig) -> String {
     let authorize = cfg.authorize_url.trim_end_matches('/');
-    authorize.strip_suffix("/i/oauth2/authorize").unwrap_or("https://x.com").to_owned()
+    authorize
+        .strip_suffix("/i/oauth2/authorize")
+        .unwrap_or("https://x.com")
+        .to_owned()
 }
 
 fn basic_auth(req: reqwest::RequestBuilder, cfg: &ProviderConfig) -> reqwest::RequestBuilder {
-    req.basic_auth(form_encode(&cfg.client_id), Some(form_encode(cfg.client_secret.expose())))
+    req.basic_auth(
+        form_encode(&cfg.client_id),
+        Some(form_encode(cfg.client_secret.expose())),
+    )
 }
 
 #[async_trait]
@@ -83,7 +93,12 @@ impl Provider for X {
         }
     }
 
-    async fn authorize_url(&self, cfg: &ProviderConfig, _http: &Client, req: &AuthorizeRequest<'_>) -> Result<Url, ProviderError> {
+    async fn authorize_url(
+        &self,
+        cfg: &ProviderConfig,
+        _http: &Client,
+        req: &AuthorizeRequest<'_>,
+    ) -> Result<Url, ProviderError> {
         let mut url = cfg.url(&cfg.authorize_url)?;
         url.query_pairs_mut()
             .append_pair("response_type", "code")
@@ -113,7 +128,10 @@ impl Provider for X {
         let req = basic_auth(http.post(cfg.url(&cfg.token_url)?), cfg).form(&form);
         let answer: TokenAnswer = send_json(req).await?;
         Ok(TokenSet {
-            access_token: Secret::new(non_empty(answer.access_token).ok_or(ProviderError::MissingField("access_token"))?),
+            access_token: Secret::new(
+                non_empty(answer.access_token)
+                    .ok_or(ProviderError::MissingField("access_token"))?,
+            ),
             refresh_token: non_empty(answer.refresh_token).map(Secret::new),
             expires_in: answer.expires_in,
             scopes: non_empty(answer.scope),
@@ -121,7 +139,13 @@ impl Provider for X {
         })
     }
 
-    async fn fetch_profile(&self, cfg: &ProviderConfig, http: &Client, tokens: &TokenSet, _nonce: Option<&str>) -> Result<ProviderProfile, ProviderError> {
+    async fn fetch_profile(
+        &self,
+        cfg: &ProviderConfig,
+        http: &Client,
+        tokens: &TokenSet,
+        _nonce: Option<&str>,
+    ) -> Result<ProviderProfile, ProviderError> {
         let url = cfg.url(&cfg.profile_url)?;
         let req = http
             .get(url)
@@ -130,9 +154,21 @@ impl Provider for X {
         map_profile(&send(req).await?, &profile_site(cfg))
     }
 
-    async fn revoke(&self, cfg: &ProviderConfig, http: &Client, access_token: &Secret) -> Result<(), ProviderError> {
-        let Some(template) = &cfg.revoke_url else { return Ok(()) };
-        let form = [("token", access_token.expose()), ("token_type_hint", "access_token")];
-        send(basic_auth(http.post(cfg.url(template)?), cfg).form(&form)).await.map(drop)
+    async fn revoke(
+        &self,
+        cfg: &ProviderConfig,
+        http: &Client,
+        access_token: &Secret,
+    ) -> Result<(), ProviderError> {
+        let Some(template) = &cfg.revoke_url else {
+            return Ok(());
+        };
+        let form = [
+            ("token", access_token.expose()),
+            ("token_type_hint", "access_token"),
+        ];
+        send(basic_auth(http.post(cfg.url(template)?), cfg).form(&form))
+            .await
+            .map(drop)
     }
 }
