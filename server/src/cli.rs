@@ -8,7 +8,7 @@ use migrations::{Migrator, MigratorTrait};
 
 use app::accounts::server::{NewUser, create_user, promote_to_admin};
 use app::accounts::validate::{check_new_password, clean_name, normalize_email, split_name};
-use app::admin::settings::{SettingsInput, admin_view, load_row, save};
+use app::admin::settings::{SettingsInput, admin_view, load_row, load_rows, save};
 use app::connections::ProviderId;
 use app::error::AppError;
 
@@ -155,8 +155,7 @@ async fn run_provider(
 ) -> Result<(), StartError> {
     match action {
         ProviderAction::List => {
-            for provider in ProviderId::ALL {
-                let row = load_row(db, provider).await?;
+            for (provider, row) in load_rows(db).await? {
                 let view = admin_view(
                     &row,
                     provider,

@@ -13,17 +13,18 @@ pub async fn list_provider_settings() -> Result<Vec<ProviderSettingsView>, AppEr
         async move {
             crate::accounts::server::require_admin().await?;
             let state = crate::state::AppState::current()?;
-            let mut views = Vec::new();
-            for provider in ProviderId::ALL {
-                let row = super::settings::load_row(&state.db, provider).await?;
-                views.push(super::settings::admin_view(
-                    &row,
-                    provider,
-                    &state.settings.public_url,
-                    state.settings.sandbox_url.as_ref(),
-                ));
-            }
-            Ok(views)
+            let rows = super::settings::load_rows(&state.db).await?;
+            Ok(rows
+                .iter()
+                .map(|(provider, row)| {
+                    super::settings::admin_view(
+                        row,
+                        *provider,
+                        &state.settings.public_url,
+                        state.settings.sandbox_url.as_ref(),
+                    )
+                })
+                .collect())
         }
         .await,
     )

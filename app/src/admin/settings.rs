@@ -62,16 +62,10 @@ fn secret_purpose(provider: ProviderId) -> String {
     format!("client_secret:{}", provider.slug())
 }
 
-/// The stored row, or the real provider's defaults with no credentials.
-pub async fn load_row(db: &DatabaseConnection, provider: ProviderId) -> Result<Model, AppError> {
-    if let Some(row) = provider_settings::Entity::find_by_id(provider.slug())
-        .one(db)
-        .await?
-    {
-        return Ok(row);
-    }
+/// The real provider's defaults, with no credentials: what a provider is before it is saved.
+fn default_row(provider: ProviderId) -> Model {
     let d = provider_for(provider).defaults();
-    Ok(Model {
+    Model {
         provider: provider.slug().to_owned(),
         enabled: false,
         client_id: String::new(),
@@ -84,7 +78,30 @@ pub async fn load_row(db: &DatabaseConnection, provider: ProviderId) -> Result<M
         graph_version: d.graph_version.map(str::to_owned),
         issuer: d.issuer.map(str::to_owned),
         updated_at: Utc::now(),
-    })
+    }
+}
+
+/// The stored row, or the real provider's defaults with no credentials.
+pub async fn load_row(db: &DatabaseConnection, provider: ProviderId) -> Result<Model, AppError> {
+    let stored = provider_settings::Entity::find_by_id(provider.slug())
+        .one(db)
+        .await?;
+    Ok(stored.unwrap_or_else(|| default_row(provider)))
+}
+
+/// Every provider's row (or defaults), in display order, read with one query.
+pub async fn load_rows(db: &DatabaseConnection) -> Result<Vec<(ProviderId, Model)>, AppError> {
+    let mut stored = provider_settings::Entity::find().all(db).await?;
+    Ok(ProviderId::ALL
+        .into_iter()
+        .map(|provider| {
+            let row = match stored.iter().position(|r| r.provider == provider.slug()) {
+                Some(at) => stored.swap_remove(at),
+                None => default_row(provider),
+            };
+            (provider, row)
+        })
+        .collect())
 }
 
 /// Whether users are offered the provider: enabled, with a client id and a secret.
@@ -172,7 +189,11 @@ pub async fn save(
     provider: ProviderId,
     input: SettingsInput,
 ) -> Result<Model, AppError> {
-    let current = load_row(db, provider).await?;
+    let stored = provider_settings::Entity::find_by_id(provider.slug())
+        .one(db)
+        .await?;
+    let exists = stored.is_some();
+    let current = stored.unwrap_or_else(|| default_row(provider));
     let valid = super::validate::check(provider, &input)?;
     let secret = match input
         .client_secret
@@ -192,10 +213,6 @@ pub async fn save(
             ),
         ));
     }
-    let exists = provider_settings::Entity::find_by_id(provider.slug())
-        .one(db)
-        .await?
-        .is_some();
     let row = provider_settings::ActiveModel {
         provider: Set(provider.slug().to_owned()),
         enabled: Set(valid.enabled),

@@ -8,7 +8,7 @@ use sha2::{Digest, Sha256};
 
 use super::providers::{AuthorizeRequest, ProviderError, ProviderProfile, TokenSet, provider_for};
 use super::{ApplicationCard, ConnectionView, ProviderId};
-use crate::admin::settings::{is_offered, is_sandbox, load_config, load_row, redirect_uri};
+use crate::admin::settings::{is_offered, is_sandbox, load_config, load_rows, redirect_uri};
 use crate::db::entities::{connected_account, oauth_state, user};
 use crate::error::AppError;
 use crate::state::AppState;
@@ -321,8 +321,7 @@ pub async fn application_cards(
         .all(&state.db)
         .await?;
     let mut cards = Vec::new();
-    for provider in ProviderId::ALL {
-        let row = load_row(&state.db, provider).await?;
+    for (provider, row) in load_rows(&state.db).await? {
         if !is_offered(&row) {
             continue;
         }

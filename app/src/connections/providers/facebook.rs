@@ -9,7 +9,7 @@ use reqwest::Client;
 use serde::Deserialize;
 use url::Url;
 
-use super::http::{send, send_json};
+use super::http::{parse_json, send, send_json};
 use super::{
     AuthorizeRequest, Provider, ProviderConfig, ProviderDefaults, ProviderError, ProviderProfile,
     TokenSet, non_empty,
@@ -53,8 +53,7 @@ struct Me {
 
 /// Maps Graph API `/me` JSON to our profile.
 pub fn map_profile(json: &[u8]) -> Result<ProviderProfile, ProviderError> {
-    let me: Me =
-        serde_json::from_slice(json).map_err(|e| ProviderError::Malformed(e.to_string()))?;
+    let me: Me = parse_json(json)?;
     let id = non_empty(me.id).ok_or(ProviderError::MissingField("id"))?;
     // A silhouette is Facebook's placeholder, not the person's picture.
     let avatar_url = me

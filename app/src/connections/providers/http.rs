@@ -11,8 +11,12 @@ const MAX_BODY: usize = 1024 * 1024;
 
 /// Sends `req` and parses a successful JSON answer as `T`.
 pub async fn send_json<T: DeserializeOwned>(req: RequestBuilder) -> Result<T, ProviderError> {
-    let body = send(req).await?;
-    serde_json::from_slice(&body).map_err(|e| ProviderError::Malformed(e.to_string()))
+    parse_json(&send(req).await?)
+}
+
+/// Parses a provider's JSON answer; anything else is `Malformed`.
+pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ProviderError> {
+    serde_json::from_slice(body).map_err(|e| ProviderError::Malformed(e.to_string()))
 }
 
 /// Sends `req` and returns the body of a successful answer.

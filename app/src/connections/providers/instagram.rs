@@ -11,7 +11,7 @@ use serde::Deserialize;
 use serde_json::Value;
 use url::Url;
 
-use super::http::{send, send_json};
+use super::http::{parse_json, send, send_json};
 use super::{
     AuthorizeRequest, Provider, ProviderConfig, ProviderDefaults, ProviderError, ProviderProfile,
     TokenSet, non_empty,
@@ -54,8 +54,7 @@ fn id_string(value: Option<Value>) -> Option<String> {
 
 /// Parses the short-lived token answer, flat or wrapped in `data: [...]`.
 fn parse_short_token(json: &[u8]) -> Result<ShortToken, ProviderError> {
-    let value: Value =
-        serde_json::from_slice(json).map_err(|e| ProviderError::Malformed(e.to_string()))?;
+    let value: Value = parse_json(json)?;
     let inner = match value
         .get("data")
         .and_then(Value::as_array)
@@ -86,8 +85,7 @@ fn permissions(value: Option<Value>) -> Option<String> {
 
 /// Maps `graph.instagram.com/me` JSON to our profile; `site` is where profiles live.
 pub fn map_profile(json: &[u8], site: &str) -> Result<ProviderProfile, ProviderError> {
-    let me: Me =
-        serde_json::from_slice(json).map_err(|e| ProviderError::Malformed(e.to_string()))?;
+    let me: Me = parse_json(json)?;
     let id = id_string(me.user_id)
         .or_else(|| id_string(me.id))
         .ok_or(ProviderError::MissingField("user_id"))?;

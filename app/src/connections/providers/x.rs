@@ -8,7 +8,7 @@ use reqwest::Client;
 use serde::Deserialize;
 use url::Url;
 
-use super::http::{form_encode, send, send_json};
+use super::http::{form_encode, parse_json, send, send_json};
 use super::{
     AuthorizeRequest, Provider, ProviderConfig, ProviderDefaults, ProviderError, ProviderProfile,
     TokenSet, non_empty,
@@ -42,8 +42,7 @@ struct User {
 
 /// Maps `/2/users/me` JSON to our profile; `site` is where profiles live (`https://x.com`).
 pub fn map_profile(json: &[u8], site: &str) -> Result<ProviderProfile, ProviderError> {
-    let me: UsersMe =
-        serde_json::from_slice(json).map_err(|e| ProviderError::Malformed(e.to_string()))?;
+    let me: UsersMe = parse_json(json)?;
     let user = me.data.ok_or(ProviderError::MissingField("data"))?;
     let id = non_empty(user.id).ok_or(ProviderError::MissingField("id"))?;
     let username = non_empty(user.username);
