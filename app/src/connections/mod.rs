@@ -4,13 +4,15 @@ pub mod api;
 pub mod page;
 pub mod problem;
 mod provider_id;
+mod provider_settings;
 #[cfg(feature = "ssr")]
 pub mod providers;
 #[cfg(feature = "ssr")]
 pub mod server;
 
 pub use page::ApplicationsPage;
-pub use provider_id::ProviderId;
+pub use provider_id::{ProviderId, UnknownProvider};
+pub use provider_settings::ProviderSettings;
 
 use serde::{Deserialize, Serialize};
 

@@ -1,16 +1,31 @@
+//! The closed set of providers, shared by the server, the page and the database column.
+
 use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "ssr")]
+use sea_orm::entity::prelude::*;
 
 /// The providers Orga Connect knows. Adding one: a variant here, its slug and label, and a
 /// module in `providers/` listed in `providers::provider_for`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "ssr", derive(EnumIter, DeriveActiveEnum))]
+#[cfg_attr(
+    feature = "ssr",
+    sea_orm(rs_type = "String", db_type = "String(StringLen::None)")
+)]
 pub enum ProviderId {
     /// Facebook Login.
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "facebook"))]
     Facebook,
     /// X (formerly Twitter), OAuth 2.0 with PKCE.
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "x"))]
     X,
     /// Instagram API with Instagram Login.
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "instagram"))]
     Instagram,
     /// Google, through OpenID Connect.
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "google"))]
     Google,
 }
 
@@ -47,7 +62,30 @@ impl ProviderId {
     pub fn has_usernames(self) -> bool {
         matches!(self, Self::X | Self::Instagram)
     }
+
+    /// Whether the provider's URLs carry a Graph API version (`{version}`).
+    pub fn uses_graph_version(self) -> bool {
+        matches!(self, Self::Facebook | Self::Instagram)
+    }
+
+    /// Whether the provider is configured by its OpenID Connect issuer (endpoints discovered).
+    pub fn uses_discovery(self) -> bool {
+        self == Self::Google
+    }
 }
+
+impl std::str::FromStr for ProviderId {
+    type Err = UnknownProvider;
+
+    fn from_str(slug: &str) -> Result<Self, Self::Err> {
+        Self::from_slug(slug).ok_or(UnknownProvider)
+    }
+}
+
+/// A slug that names no provider.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("no such provider")]
+pub struct UnknownProvider;
 
 impl std::fmt::Display for ProviderId {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
