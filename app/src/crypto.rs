@@ -19,13 +19,6 @@ pub enum CryptoError {
     Decrypt,
 }
 
-impl From<CryptoError> for crate::error::AppError {
-    fn from(err: CryptoError) -> Self {
-        tracing::error!(error = %err, "crypto error");
-        Self::Internal
-    }
-}
-
 /// A secret in memory: `Debug` and `Display` print `[redacted]`.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Secret(String);

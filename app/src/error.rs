@@ -1,8 +1,10 @@
-//! The one error type that crosses the wire, and every conversion into it.
+//! The one error type that crosses the wire, every conversion into it, and the HTTP status of
+//! each variant.
 //!
 //! Each variant carries the words a person sees; internals are logged on the server and never
-//! serialised. The HTTP status of each variant is decided here too, so that server functions
-//! and plain axum routes agree.
+//! serialised. Server functions, plain axum routes and rendered pages all take their status
+//! from [`AppError::status_code`]; nothing else decides one. This module imports nothing from
+//! the features, so any of them may use it.
 
 use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
@@ -68,10 +70,9 @@ impl AppError {
     /// The HTTP status this error is answered with.
     pub fn status_code(&self) -> u16 {
         match self {
-            Self::Unauthorized => 401,
+            Self::Unauthorized | Self::InvalidCredentials => 401,
             Self::Forbidden => 403,
             Self::Invalid { .. } | Self::BadRequest(_) => 400,
-            Self::InvalidCredentials => 401,
             Self::EmailTaken => 409,
             Self::NotFound => 404,
             Self::Provider(_) | Self::Network => 502,
@@ -97,15 +98,66 @@ impl FromServerFnError for AppError {
             }
         }
     }
+
+    /// Encodes the error for the browser and, on the server, gives the response the error's
+    /// status: `server_fn` answers every error with 500 and offers no other hook, but it
+    /// encodes the error inside the request's reactive scope, where the response options live.
+    fn ser(&self) -> leptos::server_fn::Bytes {
+        #[cfg(feature = "ssr")]
+        http_status::apply_to_server_fn_response(self);
+        <JsonEncoding as leptos::server_fn::Encodes<Self>>::encode(self)
+            .unwrap_or_else(|_| leptos::server_fn::Bytes::from_static(b"\"Internal\""))
+    }
 }
 
 #[cfg(feature = "ssr")]
-mod server_conversions {
+pub use http_status::set_page_status;
+
+#[cfg(feature = "ssr")]
+mod http_status {
+    use axum::http::StatusCode;
+    use leptos::prelude::use_context;
+    use leptos_axum::ResponseOptions;
+
+    use super::AppError;
+
+    impl AppError {
+        /// [`AppError::status_code`] as an HTTP status.
+        pub fn status(&self) -> StatusCode {
+            StatusCode::from_u16(self.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+        }
+    }
+
+    /// Sets the status of a failed server-function call. A plain form post (no JavaScript) is
+    /// left alone: its answer is a redirect back to the form, which a 4xx status would break.
+    pub(super) fn apply_to_server_fn_response(err: &AppError) {
+        if !crate::request::is_plain_form_post() && let Some(options) = use_context::<ResponseOptions>() {
+            options.set_status(err.status());
+        }
+    }
+
+    /// Gives the page being rendered the status of `err` (404 page, 403 page…).
+    pub fn set_page_status(err: &AppError) {
+        if let Some(options) = use_context::<ResponseOptions>() {
+            options.set_status(err.status());
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+mod conversions {
     use super::AppError;
 
     impl From<sea_orm::DbErr> for AppError {
         fn from(err: sea_orm::DbErr) -> Self {
             tracing::error!(error = %err, "database error");
+            Self::Internal
+        }
+    }
+
+    impl From<sea_orm::TransactionError<sea_orm::DbErr>> for AppError {
+        fn from(err: sea_orm::TransactionError<sea_orm::DbErr>) -> Self {
+            tracing::error!(error = %err, "database transaction error");
             Self::Internal
         }
     }
@@ -124,36 +176,16 @@ mod server_conversions {
         }
     }
 
+    impl From<crate::crypto::CryptoError> for AppError {
+        fn from(err: crate::crypto::CryptoError) -> Self {
+            tracing::error!(error = %err, "crypto error");
+            Self::Internal
+        }
+    }
+
     impl axum::response::IntoResponse for AppError {
         fn into_response(self) -> axum::response::Response {
-            let status = axum::http::StatusCode::from_u16(self.status_code())
-                .unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR);
-            (status, self.to_string()).into_response()
+            (self.status(), self.to_string()).into_response()
         }
     }
-}
-
-/// Gives a failed server-function call the status of its error (server functions answer 500
-/// for every error otherwise). Plain form posts are left alone: their answer is a redirect back
-/// to the form, which a 4xx status would break.
-#[cfg(feature = "ssr")]
-pub async fn with_status<T>(result: Result<T, AppError>) -> Result<T, AppError> {
-    if let Err(err) = &result
-        && !crate::accounts::server::is_plain_form_post().await
-    {
-        let options = leptos::prelude::use_context::<leptos_axum::ResponseOptions>();
-        if let (Some(options), Ok(code)) =
-            (options, axum::http::StatusCode::from_u16(err.status_code()))
-        {
-            options.set_status(code);
-        }
-    }
-    result
-}
-
-/// In the browser build the server-function bodies are not compiled; this keeps the wrapper's
-/// name resolvable there.
-#[cfg(not(feature = "ssr"))]
-pub async fn with_status<T>(result: Result<T, AppError>) -> Result<T, AppError> {
-    result
 }

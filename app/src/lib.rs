@@ -14,6 +14,8 @@ pub mod settings;
 #[cfg(feature = "ssr")]
 pub mod db;
 #[cfg(feature = "ssr")]
+pub mod request;
+#[cfg(feature = "ssr")]
 pub mod state;
 
 use leptos::prelude::*;

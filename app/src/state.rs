@@ -10,16 +10,16 @@ use url::Url;
 
 use crate::error::AppError;
 
-/// Settings that shape what the app does, read once from the environment by the server.
+/// Where the site is reached, read once from the environment by the server.
 #[derive(Debug, Clone)]
-pub struct Settings {
+pub struct SiteConfig {
     /// The externally visible base URL; every absolute link and redirect URI is built from it.
     pub public_url: Url,
     /// Where the built-in provider sandbox is reached, when it runs (demo mode, tests).
     pub sandbox_url: Option<Url>,
 }
 
-impl Settings {
+impl SiteConfig {
     /// Whether cookies must carry `Secure` (the app is reached over https).
     pub fn secure_cookies(&self) -> bool {
         self.public_url.scheme() == "https"
@@ -36,11 +36,11 @@ impl Settings {
 pub struct AppState {
     /// The one connection pool of the process.
     pub db: DatabaseConnection,
-    /// Settings from the environment.
-    pub settings: Arc<Settings>,
+    /// Where the site is reached, from the environment.
+    pub site: Arc<SiteConfig>,
     /// Seals client secrets and tokens before they reach the database.
     pub cipher: crate::crypto::SecretCipher,
-    /// The client for provider calls: 10 s timeout, no redirects followed (against SSRF).
+    /// The client for provider calls: bounded time, no redirects followed (against SSRF).
     pub http: reqwest::Client,
     /// Leptos's own options (site root, output name, address).
     pub leptos_options: LeptosOptions,

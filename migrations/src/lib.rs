@@ -7,6 +7,7 @@ mod m20261128_000002_create_sessions;
 mod m20261128_000003_create_provider_settings;
 mod m20261128_000004_create_oauth_states;
 mod m20261128_000005_create_connected_accounts;
+mod m20261130_000006_fold_provider_endpoints;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000003_create_provider_settings::Migration),
             Box::new(m20261128_000004_create_oauth_states::Migration),
             Box::new(m20261128_000005_create_connected_accounts::Migration),
+            Box::new(m20261130_000006_fold_provider_endpoints::Migration),
         ]
     }
 }

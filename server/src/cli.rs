@@ -3,14 +3,18 @@
 
 use std::io::{BufRead, IsTerminal, Write};
 
-use clap::{Parser, Subcommand};
+use clap::parser::ValueSource;
+use clap::{ArgMatches, Parser, Subcommand};
 use migrations::{Migrator, MigratorTrait};
 
-use app::accounts::server::{NewUser, create_user, promote_to_admin};
+use app::accounts::users::{NewUser, create_user, promote_to_admin};
 use app::accounts::validate::{check_new_password, clean_name, normalize_email, split_name};
-use app::admin::settings::{SettingsInput, admin_view, load_row, load_rows, save};
-use app::connections::ProviderId;
-use app::error::AppError;
+use app::admin::ProviderSettingsInput;
+use app::admin::configure::{admin_view, configure_provider, input_from_row};
+use app::connections::provider_store::{load_row, load_rows};
+use app::connections::{ProviderId, ProviderSettings};
+use app::db::entities::user::Role;
+use app::state::SiteConfig;
 
 use crate::StartError;
 use crate::config::Config;
@@ -72,7 +76,7 @@ pub enum ProviderAction {
 #[derive(Debug, clap::Args)]
 pub struct ProviderSet {
     /// facebook, x, instagram or google.
-    pub provider: String,
+    pub provider: ProviderId,
     /// Offer the provider to users.
     #[arg(long)]
     pub enabled: Option<bool>,
@@ -82,31 +86,18 @@ pub struct ProviderSet {
     /// Read the client secret from the first line of stdin.
     #[arg(long)]
     pub client_secret_stdin: bool,
-    /// Scopes.
-    #[arg(long)]
-    pub scopes: Option<String>,
-    /// Authorization endpoint.
-    #[arg(long)]
-    pub authorize_url: Option<String>,
-    /// Token endpoint.
-    #[arg(long)]
-    pub token_url: Option<String>,
-    /// Profile endpoint.
-    #[arg(long)]
-    pub profile_url: Option<String>,
-    /// Revocation endpoint ("" for none).
-    #[arg(long)]
-    pub revoke_url: Option<String>,
-    /// Graph API version (Facebook, Instagram).
-    #[arg(long)]
-    pub graph_version: Option<String>,
-    /// OpenID Connect issuer (Google).
-    #[arg(long)]
-    pub issuer: Option<String>,
+    /// Scopes and endpoints; each one not given keeps its stored value ("" clears it).
+    #[command(flatten)]
+    pub settings: ProviderSettings,
 }
 
 /// Runs a non-serving command against the configured database.
-pub async fn run(command: Command, config: &Config) -> Result<(), StartError> {
+/// `matches` are the parsed command line, which tells the options given from the defaults.
+pub async fn run(
+    command: Command,
+    matches: &ArgMatches,
+    config: &Config,
+) -> Result<(), StartError> {
     let db = crate::database::connect(&config.database_url).await?;
     match command {
         Command::Serve => {}
@@ -130,7 +121,7 @@ pub async fn run(command: Command, config: &Config) -> Result<(), StartError> {
                 password: &password,
                 first_name: &first_name,
                 last_name: &last_name,
-                admin: true,
+                role: Role::Admin,
             };
             let user = create_user(&db, new).await?;
             println!("Administrator {} created (id {}).", user.email, user.id);
@@ -142,7 +133,10 @@ pub async fn run(command: Command, config: &Config) -> Result<(), StartError> {
         }
         Command::Provider { action } => {
             Migrator::up(&db, None).await?;
-            run_provider(action, &db, config).await?;
+            let given = matches
+                .subcommand_matches("provider")
+                .and_then(|m| m.subcommand_matches("set"));
+            run_provider(action, given, &db, config).await?;
         }
     }
     Ok(())
@@ -150,73 +144,95 @@ pub async fn run(command: Command, config: &Config) -> Result<(), StartError> {
 
 async fn run_provider(
     action: ProviderAction,
+    given: Option<&ArgMatches>,
     db: &sea_orm::DatabaseConnection,
     config: &Config,
 ) -> Result<(), StartError> {
     match action {
-        ProviderAction::List => {
-            for (provider, row) in load_rows(db).await? {
-                let view = admin_view(
-                    &row,
-                    provider,
-                    &config.public_url,
-                    config.sandbox_url.as_ref(),
-                );
-                println!(
-                    "{:<10} {:<12} client_id={:?} secret={} redirect_uri={}",
-                    provider.slug(),
-                    if view.offered {
-                        "offered"
-                    } else if view.enabled {
-                        "incomplete"
-                    } else {
-                        "disabled"
-                    },
-                    view.client_id,
-                    if view.secret_set { "set" } else { "unset" },
-                    view.redirect_uri
-                );
-            }
-        }
-        ProviderAction::Set(set) => {
-            let provider = ProviderId::from_slug(&set.provider).ok_or_else(|| {
-                AppError::invalid(
-                    "provider",
-                    format!(
-                        "unknown provider {:?}: use facebook, x, instagram or google",
-                        set.provider
-                    ),
-                )
-            })?;
-            let row = load_row(db, provider).await?;
-            let secret = if set.client_secret_stdin {
-                Some(read_password()?)
-            } else {
-                std::env::var("PROVIDER_CLIENT_SECRET").ok()
-            };
-            let current = SettingsInput::from_row(&row);
-            let input = SettingsInput {
-                enabled: set.enabled.unwrap_or(current.enabled),
-                client_id: set.client_id.unwrap_or(current.client_id),
-                client_secret: secret,
-                scopes: set.scopes.unwrap_or(current.scopes),
-                authorize_url: set.authorize_url.unwrap_or(current.authorize_url),
-                token_url: set.token_url.unwrap_or(current.token_url),
-                profile_url: set.profile_url.unwrap_or(current.profile_url),
-                revoke_url: set.revoke_url.unwrap_or(current.revoke_url),
-                graph_version: set.graph_version.unwrap_or(current.graph_version),
-                issuer: set.issuer.unwrap_or(current.issuer),
-            };
-            let cipher = crate::load_cipher(config)?;
-            let saved = save(db, &cipher, provider, input).await?;
-            println!(
-                "{} saved ({}).",
-                provider.label(),
-                if saved.enabled { "enabled" } else { "disabled" }
-            );
-        }
+        ProviderAction::List => list_providers(db, config).await,
+        ProviderAction::Set(set) => set_provider(*set, given, db, config).await,
+    }
+}
+
+async fn list_providers(
+    db: &sea_orm::DatabaseConnection,
+    config: &Config,
+) -> Result<(), StartError> {
+    let site = SiteConfig {
+        public_url: config.public_url.clone(),
+        sandbox_url: config.sandbox_url.clone(),
+    };
+    for row in load_rows(db).await? {
+        let view = admin_view(&row, &site);
+        let status = match (view.offered, view.enabled) {
+            (true, _) => "offered",
+            (false, true) => "incomplete",
+            (false, false) => "disabled",
+        };
+        println!(
+            "{:<10} {:<12} client_id={:?} secret={} redirect_uri={}",
+            row.provider.slug(),
+            status,
+            view.client_id,
+            if view.secret_set { "set" } else { "unset" },
+            view.redirect_uri
+        );
     }
     Ok(())
+}
+
+async fn set_provider(
+    set: ProviderSet,
+    given: Option<&ArgMatches>,
+    db: &sea_orm::DatabaseConnection,
+    config: &Config,
+) -> Result<(), StartError> {
+    let current = input_from_row(&load_row(db, set.provider).await?);
+    let client_secret = if set.client_secret_stdin {
+        Some(read_password()?)
+    } else {
+        std::env::var("PROVIDER_CLIENT_SECRET").ok()
+    };
+    let input = ProviderSettingsInput {
+        enabled: set.enabled.unwrap_or(current.enabled),
+        client_id: set.client_id.unwrap_or_else(|| current.client_id.clone()),
+        client_secret,
+        settings: given_over_stored(&current.settings, &set.settings, given),
+        ..current
+    };
+    let cipher = crate::load_cipher(config)?;
+    let saved = configure_provider(db, &cipher, &input).await?;
+    println!(
+        "{} saved ({}).",
+        set.provider.label(),
+        if saved.enabled { "enabled" } else { "disabled" }
+    );
+    Ok(())
+}
+
+/// The settings options given on the command line over the stored settings. clap fills every
+/// option of the flattened `ProviderSettings` (with "" when absent), so whether one was given
+/// is asked of the parsed command line, by the option's name (its field name).
+fn given_over_stored(
+    stored: &ProviderSettings,
+    given: &ProviderSettings,
+    matches: Option<&ArgMatches>,
+) -> ProviderSettings {
+    let (Ok(serde_json::Value::Object(mut merged)), Ok(serde_json::Value::Object(new))) =
+        (serde_json::to_value(stored), serde_json::to_value(given))
+    else {
+        return stored.clone();
+    };
+    for (name, value) in new {
+        let on_command_line = matches.is_some_and(|m| {
+            m.try_get_raw(&name).is_ok()
+                && m.value_source(&name) == Some(ValueSource::CommandLine)
+        });
+        if on_command_line {
+            merged.insert(name, value);
+        }
+    }
+    serde_json::from_value(serde_json::Value::Object(merged)).unwrap_or_else(|_| stored.clone())
 }
 
 /// One line from stdin, without its line ending; prompts when stdin is a terminal.

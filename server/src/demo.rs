@@ -1,8 +1,10 @@
 //! Demo mode: every provider that an admin has not configured is pointed at the built-in
 //! sandbox, so a new user can connect all four in the browser without real credentials.
 
-use app::admin::settings::{SettingsInput, load_row, save};
-use app::connections::ProviderId;
+use app::admin::ProviderSettingsInput;
+use app::admin::configure::{configure_provider, input_from_row};
+use app::connections::provider_store::load_row;
+use app::connections::{ProviderId, ProviderSettings};
 use app::state::AppState;
 
 use crate::StartError;
@@ -14,28 +16,32 @@ pub async fn configure_sandbox_providers(
     sandbox: &Sandbox,
 ) -> Result<(), StartError> {
     for provider in ProviderId::ALL {
-        let slug = provider.slug();
         let row = load_row(&state.db, provider).await?;
         if !row.client_id.is_empty() {
             continue;
         }
-        let Some(endpoints) = sandbox.endpoints(slug) else {
+        let Some(endpoints) = sandbox.endpoints(provider.slug()) else {
             continue;
         };
-        let input = SettingsInput {
+        let current = input_from_row(&row);
+        let input = ProviderSettingsInput {
             enabled: true,
-            client_id: Sandbox::client_id(slug),
-            client_secret: Some(Sandbox::client_secret(slug)),
-            authorize_url: endpoints.authorize_url,
-            token_url: endpoints.token_url,
-            profile_url: endpoints.profile_url,
-            revoke_url: endpoints.revoke_url.unwrap_or_default(),
-            issuer: endpoints.issuer.unwrap_or_default(),
-            ..SettingsInput::from_row(&row)
+            client_id: Sandbox::client_id(provider.slug()),
+            client_secret: Some(Sandbox::client_secret(provider.slug())),
+            // The sandbox's endpoints; the scopes and Graph version stay the provider's own.
+            settings: ProviderSettings {
+                authorize_url: endpoints.authorize_url,
+                token_url: endpoints.token_url,
+                profile_url: endpoints.profile_url,
+                revoke_url: endpoints.revoke_url.unwrap_or_default(),
+                issuer: endpoints.issuer.unwrap_or_default(),
+                ..current.settings.clone()
+            },
+            ..current
         };
-        save(&state.db, &state.cipher, provider, input).await?;
+        configure_provider(&state.db, &state.cipher, &input).await?;
         tracing::info!(
-            provider = slug,
+            provider = provider.slug(),
             "demo mode: provider configured against the sandbox"
         );
     }

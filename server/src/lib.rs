@@ -21,7 +21,7 @@ use leptos::config::{LeptosOptions, get_configuration};
 use tokio::net::TcpListener;
 
 use app::crypto::SecretCipher;
-use app::state::{AppState, Settings};
+use app::state::{AppState, SiteConfig};
 
 pub use router::build_router;
 
@@ -54,7 +54,7 @@ pub async fn prepare_state(config: &config::Config) -> Result<AppState, StartErr
     database::migrate(&db).await?;
     Ok(AppState {
         db,
-        settings: Arc::new(Settings {
+        site: Arc::new(SiteConfig {
             public_url: config.public_url.clone(),
             sandbox_url: config.sandbox_url.clone(),
         }),

@@ -2,13 +2,14 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 use server::cli::{Cli, Command};
 use server::config::Config;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let matches = Cli::command().get_matches();
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|err| err.exit());
     let config = match Config::from_env() {
         Ok(config) => config,
         Err(err) => {
@@ -19,7 +20,7 @@ async fn main() -> ExitCode {
     server::telemetry::init(&config.log_filter);
     let result = match cli.command {
         None | Some(Command::Serve) => run_server(&config).await,
-        Some(command) => server::cli::run(command, &config).await,
+        Some(command) => server::cli::run(command, &matches, &config).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -9,13 +9,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 use leptos::prelude::provide_context;
 use tower_sessions::Session;
 
-use app::accounts::server::session_user;
-use app::connections::ProviderId;
-use app::connections::server::{finish_connect, start_connect, take_flow};
-use app::db::entities::user;
+use app::accounts::session::session_user;
+use app::connections::flow::{finish_connect, start_connect, take_flow};
+use app::connections::{CallbackRefusal, ConnectOutcome, ProviderId};
 use app::state::AppState;
-
-const APPLICATIONS: &str = "/settings/applications";
 
 /// Starts connecting a provider for the signed-in user.
 pub async fn connect(
@@ -26,22 +23,17 @@ pub async fn connect(
     let Some(provider) = ProviderId::from_slug(&slug) else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    let Some((user, session_id)) = signed_in(&state, &session).await else {
+    let Some((user_id, session_id)) = signed_in(&state, &session).await else {
         return Redirect::to("/signin?next=/settings/applications").into_response();
     };
-    match start_connect(&state, &user, &session_id, provider).await {
+    match start_connect(&state, user_id, &session_id, provider).await {
         Ok(url) => {
-            tracing::info!(user_id = user.id, provider = slug, "connect started");
+            tracing::info!(user_id, provider = slug, "connect started");
             Redirect::to(url.as_str()).into_response()
         }
         Err(failure) => {
-            tracing::warn!(
-                user_id = user.id,
-                provider = slug,
-                ?failure,
-                "connect could not start"
-            );
-            issue(provider, failure.kind())
+            tracing::warn!(user_id, provider = slug, ?failure, "connect could not start");
+            back_to_applications(provider, failure.outcome())
         }
     }
 }
@@ -57,82 +49,40 @@ pub async fn callback(
 ) -> Response {
     let params = CallbackParams::parse(query.as_deref().unwrap_or_default());
     let Some(provider) = ProviderId::from_slug(&slug) else {
-        return problem(&state, req, "provider", None, StatusCode::NOT_FOUND).await;
+        return problem(&state, req, CallbackRefusal::UnknownProvider, None).await;
     };
-    let Some((user, session_id)) = signed_in(&state, &session).await else {
-        return problem(
-            &state,
-            req,
-            "signin",
-            Some(provider),
-            StatusCode::UNAUTHORIZED,
-        )
-        .await;
+    let Some((user_id, session_id)) = signed_in(&state, &session).await else {
+        return problem(&state, req, CallbackRefusal::SignedOut, Some(provider)).await;
     };
-    let flow = match take_flow(
-        &state,
-        params.state.as_deref(),
-        &user,
-        &session_id,
-        provider,
-    )
-    .await
-    {
+    let taken = take_flow(&state, params.state.as_deref(), user_id, &session_id, provider).await;
+    let flow = match taken {
         Ok(flow) => flow,
         Err(why) => {
-            tracing::warn!(
-                user_id = user.id,
-                provider = slug,
-                ?why,
-                "callback state refused"
-            );
-            return problem(
-                &state,
-                req,
-                "state",
-                Some(provider),
-                StatusCode::BAD_REQUEST,
-            )
-            .await;
+            tracing::warn!(user_id, provider = slug, ?why, "callback state refused");
+            return problem(&state, req, CallbackRefusal::InvalidState, Some(provider)).await;
         }
     };
     if let Some(error) = params.error {
-        tracing::info!(
-            user_id = user.id,
-            provider = slug,
-            error,
-            "provider returned an error"
-        );
-        return issue(
-            provider,
-            if error == "access_denied" {
-                "cancelled"
-            } else {
-                "denied"
-            },
-        );
+        tracing::info!(user_id, provider = slug, error, "provider returned an error");
+        let outcome = if error == "access_denied" {
+            ConnectOutcome::Cancelled
+        } else {
+            ConnectOutcome::Denied
+        };
+        return back_to_applications(provider, outcome);
     }
     let Some(code) = params.code.filter(|c| !c.is_empty() && c.len() <= 2048) else {
-        return problem(&state, req, "code", Some(provider), StatusCode::BAD_REQUEST).await;
+        return problem(&state, req, CallbackRefusal::MissingCode, Some(provider)).await;
     };
-    match finish_connect(&state, &user, provider, &flow, &code).await {
+    match finish_connect(&state, user_id, provider, &flow, &code).await {
         Ok(profile) => {
-            tracing::info!(
-                user_id = user.id,
-                provider = slug,
-                account = profile.id,
-                "account connected"
-            );
-            Redirect::to(&format!("{APPLICATIONS}?connected={slug}")).into_response()
+            let account = profile.id;
+            tracing::info!(user_id, provider = slug, account, "account connected");
+            back_to_applications(provider, ConnectOutcome::Connected)
         }
         Err(failure) => {
-            tracing::warn!(
-                user_id = user.id,
-                provider = slug,
-                ?failure,
-                "connect failed"
-            );
-            issue(provider, failure.kind())
+            tracing::warn!(user_id, provider = slug, ?failure, "connect failed");
+            back_to_applications(provider, failure.outcome())
         }
     }
 }
@@ -161,34 +111,30 @@ impl CallbackParams {
     }
 }
 
-async fn signed_in(state: &AppState, session: &Session) -> Option<(user::Model, String)> {
+/// The signed-in user's id and the session id, or `None` for a visitor.
+async fn signed_in(state: &AppState, session: &Session) -> Option<(i64, String)> {
     let user = session_user(session, &state.db).await.ok().flatten()?;
     let id = session.id()?;
-    Some((user, id.to_string()))
+    Some((user.id, id.to_string()))
 }
 
-/// Back to Settings › Applications with an outcome code the page explains.
-fn issue(provider: ProviderId, kind: &str) -> Response {
-    Redirect::to(&format!(
-        "{APPLICATIONS}?provider={}&issue={kind}",
-        provider.slug()
-    ))
-    .into_response()
+/// Back to Settings › Applications, which explains the outcome.
+fn back_to_applications(provider: ProviderId, outcome: ConnectOutcome) -> Response {
+    Redirect::to(&outcome.applications_url(provider)).into_response()
 }
 
-/// Renders the "Connection not completed" page in place, with `status`, keeping the request's
-/// session so the header still shows who is signed in.
+/// Renders the "Connection not completed" page in place, with the refusal's status, keeping
+/// the request's session so the header still shows who is signed in.
 async fn problem(
     state: &AppState,
     req: Request,
-    reason: &str,
+    refusal: CallbackRefusal,
     provider: Option<ProviderId>,
-    status: StatusCode,
 ) -> Response {
     let slug = provider.map(ProviderId::slug).unwrap_or_default();
     let (mut parts, _) = req.into_parts();
     parts.method = Method::GET;
-    parts.uri = format!("/connect/problem?reason={reason}&provider={slug}")
+    parts.uri = format!("/connect/problem?reason={}&provider={slug}", refusal.as_str())
         .parse()
         .unwrap_or_else(|_| Uri::from_static("/connect/problem"));
     let context_state = state.clone();
@@ -200,6 +146,7 @@ async fn problem(
     let mut res = render(Request::from_parts(parts, Body::empty()))
         .await
         .into_response();
-    *res.status_mut() = status;
+    *res.status_mut() =
+        StatusCode::from_u16(refusal.status_code()).unwrap_or(StatusCode::BAD_REQUEST);
     res
 }

@@ -69,7 +69,7 @@ fn session_layer(state: &AppState) -> SessionManagerLayer<SeaOrmSessionStore> {
         // cross-site navigation, and a Strict cookie would not be sent with it.
         .with_same_site(SameSite::Lax)
         .with_http_only(true)
-        .with_secure(state.settings.secure_cookies())
+        .with_secure(state.site.secure_cookies())
         .with_expiry(Expiry::OnInactivity(time::Duration::days(14)))
 }
 

@@ -1,5 +1,5 @@
-//! Server functions of accounts. Each has a stable endpoint so that plain HTML forms (no
-//! JavaScript) and tests can post to it.
+//! Server functions of accounts. Each has a stable endpoint, named like the function, so that
+//! plain HTML forms (no JavaScript) and tests can post to it.
 
 use leptos::prelude::*;
 
@@ -7,16 +7,9 @@ use super::UserView;
 use crate::error::AppError;
 
 /// The signed-in user, or `None` for a visitor.
-#[server(endpoint = "current_user")]
+#[server(endpoint = "get_current_user")]
 pub async fn get_current_user() -> Result<Option<UserView>, AppError> {
-    crate::error::with_status(
-        async move {
-            let user = super::server::current_user().await?;
-            Ok(user.as_ref().map(UserView::from))
-        }
-        .await,
-    )
-    .await
+    super::session::current_user().await
 }
 
 /// Creates an account and signs it in, then redirects to `next` (a local path) or the profile.
@@ -27,34 +20,26 @@ pub async fn sign_up(
     password: String,
     next: Option<String>,
 ) -> Result<(), AppError> {
-    crate::error::with_status(
-        async move {
-            use super::server::{NewUser, create_user, current_session, start_session};
-            use super::validate::{
-                check_new_password, clean_name, normalize_email, safe_next, split_name,
-            };
+    use super::validate::{check_new_password, clean_name, normalize_email, safe_next, split_name};
+    use crate::db::entities::user::Role;
 
-            let name = clean_name("name", &name, true)?;
-            let email = normalize_email(&email)?;
-            check_new_password(&password)?;
-            let (first_name, last_name) = split_name(&name);
-            let state = crate::state::AppState::current()?;
-            let new = NewUser {
-                email: &email,
-                password: &password,
-                first_name: &first_name,
-                last_name: &last_name,
-                admin: false,
-            };
-            let user = create_user(&state.db, new).await?;
-            start_session(&current_session().await?, &user).await?;
-            tracing::info!(user_id = user.id, "signed up");
-            leptos_axum::redirect(&safe_next(next.as_deref()));
-            Ok(())
-        }
-        .await,
-    )
-    .await
+    let name = clean_name("name", &name, true)?;
+    let email = normalize_email(&email)?;
+    check_new_password(&password)?;
+    let (first_name, last_name) = split_name(&name);
+    let state = crate::state::AppState::current()?;
+    let new = super::users::NewUser {
+        email: &email,
+        password: &password,
+        first_name: &first_name,
+        last_name: &last_name,
+        role: Role::User,
+    };
+    let user = super::users::create_user(&state.db, new).await?;
+    super::session::start_session(&super::session::current_session().await?, &user).await?;
+    tracing::info!(user_id = user.id, "signed up");
+    leptos_axum::redirect(&safe_next(next.as_deref()));
+    Ok(())
 }
 
 /// Signs in with email and password, then redirects to `next` (a local path) or the profile.
@@ -64,39 +49,25 @@ pub async fn sign_in(
     password: String,
     next: Option<String>,
 ) -> Result<(), AppError> {
-    crate::error::with_status(
-        async move {
-            use super::server::{authenticate, current_session, start_session};
-            use super::validate::{normalize_email, safe_next};
+    use super::validate::{MAX_PASSWORD_LEN, normalize_email, safe_next};
 
-            // A malformed email cannot belong to an account: answer as for any wrong credentials.
-            let email = normalize_email(&email).map_err(|_| AppError::InvalidCredentials)?;
-            if password.is_empty() || password.len() > 4 * super::validate::MAX_PASSWORD_LEN {
-                return Err(AppError::InvalidCredentials);
-            }
-            let state = crate::state::AppState::current()?;
-            let user = authenticate(&state.db, &email, &password).await?;
-            start_session(&current_session().await?, &user).await?;
-            tracing::info!(user_id = user.id, "signed in");
-            leptos_axum::redirect(&safe_next(next.as_deref()));
-            Ok(())
-        }
-        .await,
-    )
-    .await
+    // A malformed email cannot belong to an account: answer as for any wrong credentials.
+    let email = normalize_email(&email).map_err(|_| AppError::InvalidCredentials)?;
+    if password.is_empty() || password.len() > 4 * MAX_PASSWORD_LEN {
+        return Err(AppError::InvalidCredentials);
+    }
+    let state = crate::state::AppState::current()?;
+    let user = super::users::authenticate(&state.db, &email, &password).await?;
+    super::session::start_session(&super::session::current_session().await?, &user).await?;
+    tracing::info!(user_id = user.id, "signed in");
+    leptos_axum::redirect(&safe_next(next.as_deref()));
+    Ok(())
 }
 
 /// Ends the session and returns to the home page.
 #[server(endpoint = "sign_out")]
 pub async fn sign_out() -> Result<(), AppError> {
-    crate::error::with_status(
-        async move {
-            let session = super::server::current_session().await?;
-            session.flush().await?;
-            leptos_axum::redirect("/");
-            Ok(())
-        }
-        .await,
-    )
-    .await
+    super::session::current_session().await?.flush().await?;
+    leptos_axum::redirect("/");
+    Ok(())
 }

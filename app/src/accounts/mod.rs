@@ -4,7 +4,11 @@ pub mod api;
 pub mod guard;
 pub mod pages;
 #[cfg(feature = "ssr")]
-pub mod server;
+pub mod passwords;
+#[cfg(feature = "ssr")]
+pub mod session;
+#[cfg(feature = "ssr")]
+pub mod users;
 pub mod validate;
 
 use serde::{Deserialize, Serialize};

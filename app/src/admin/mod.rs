@@ -1,20 +1,20 @@
 //! The admin area: Admin › Social apps, where providers are registered.
 
 pub mod api;
-mod page;
 #[cfg(feature = "ssr")]
-pub mod settings;
+pub mod configure;
+mod page;
 #[cfg(feature = "ssr")]
 pub mod validate;
 
 use leptos::prelude::*;
 use leptos_router::components::{A, Outlet};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 pub use page::SocialAppsPage;
 
 use crate::accounts::guard::RequireUser;
-use crate::connections::ProviderId;
+use crate::connections::{ProviderId, ProviderSettings};
 
 /// A provider's settings as an admin sees them: everything but the secret, which is only said
 /// to be set. (A separate type from the row so the secret cannot reach the browser.)
@@ -28,26 +28,49 @@ pub struct ProviderSettingsView {
     pub client_id: String,
     /// Whether a client secret is saved.
     pub secret_set: bool,
-    /// Scopes.
-    pub scopes: String,
-    /// Authorization endpoint.
-    pub authorize_url: String,
-    /// Token endpoint.
-    pub token_url: String,
-    /// Profile endpoint.
-    pub profile_url: String,
-    /// Revocation endpoint, or empty.
-    pub revoke_url: String,
-    /// Graph API version, or empty.
-    pub graph_version: String,
-    /// OpenID Connect issuer, or empty.
-    pub issuer: String,
+    /// Scopes and endpoints.
+    pub settings: ProviderSettings,
     /// The redirect URI to register at the provider.
     pub redirect_uri: String,
     /// Whether users see the provider (enabled and complete).
     pub offered: bool,
     /// Whether it points at the built-in sandbox.
     pub sandbox: bool,
+}
+
+/// What an admin submits for one provider: the Admin › Social apps form (fields named
+/// `input[client_id]`, `input[settings][token_url]`…), the CLI and demo mode.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProviderSettingsInput {
+    /// Which provider.
+    pub provider: ProviderId,
+    /// Offer the provider to users; a checkbox, so absent means no.
+    #[serde(default, deserialize_with = "checkbox")]
+    pub enabled: bool,
+    /// The app's client id.
+    #[serde(default)]
+    pub client_id: String,
+    /// A new client secret; absent or empty keeps the saved one.
+    #[serde(default)]
+    pub client_secret: Option<String>,
+    /// Scopes and endpoints.
+    #[serde(default)]
+    pub settings: ProviderSettings,
+}
+
+/// A checkbox: `on`, `true` or any other value when ticked, absent when not.
+fn checkbox<'de, D: Deserializer<'de>>(deserializer: D) -> Result<bool, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Ticked {
+        Bool(bool),
+        Text(String),
+    }
+    Ok(match Option::<Ticked>::deserialize(deserializer)? {
+        Some(Ticked::Bool(ticked)) => ticked,
+        Some(Ticked::Text(value)) => !matches!(value.as_str(), "false" | "off" | ""),
+        None => false,
+    })
 }
 
 /// Admin › …: administrators only; others get 403.

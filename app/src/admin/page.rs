@@ -5,7 +5,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use super::ProviderSettingsView;
-use super::api::{SaveProviderSettings, get_provider_settings_for_card, list_provider_settings};
+use super::api::{SaveProviderSettings, get_provider_settings, list_provider_settings};
 use crate::components::{ErrorAlert, Flash, TextField};
 use crate::connections::ProviderId;
 
@@ -52,7 +52,7 @@ fn ProviderCard(initial: ProviderSettingsView) -> impl IntoView {
     Effect::new(move |_| {
         if matches!(save.value().get(), Some(Ok(_))) {
             leptos::task::spawn_local(async move {
-                if let Ok(view) = get_provider_settings_for_card(provider.slug().to_owned()).await {
+                if let Ok(view) = get_provider_settings(provider).await {
                     current.set(view);
                 }
             });
@@ -86,8 +86,9 @@ fn CardBody(
         "Shown once by the provider; stored encrypted."
     };
     let secret_placeholder = s.secret_set.then(|| "•••••••• (saved)".to_owned());
-    let is_google = p == ProviderId::Google;
-    let uses_graph = matches!(p, ProviderId::Facebook | ProviderId::Instagram);
+    let is_google = p.uses_discovery();
+    let uses_graph = p.uses_graph_version();
+    let settings = s.settings.clone();
     view! {
         <div class="provider-head">
             <span class=format!("provider-logo provider-{prefix}") aria-hidden="true">{p.label().chars().next()}</span>
@@ -102,39 +103,39 @@ fn CardBody(
         <RedirectUri uri=s.redirect_uri.clone()/>
         <ActionForm action=save attr:class="form" attr:novalidate=true>
             <ErrorAlert error=error/>
-            <input type="hidden" name="provider" value=prefix/>
+            <input type="hidden" name="input[provider]" value=prefix/>
             <label class="switch">
-                <input type="checkbox" name="enabled" value="on" checked=s.enabled/>
+                <input type="checkbox" name="input[enabled]" value="on" checked=s.enabled/>
                 <span>{format!("Offer {} to users", p.label())}</span>
             </label>
             <div class="grid-2">
-                <TextField label="Client id" name="client_id" id_prefix=prefix value=v(&s.client_id) error=error/>
+                <TextField label="Client id" name="input[client_id]" id_prefix=prefix value=v(&s.client_id) error=error/>
                 <TextField
-                    label="Client secret" name="client_secret" kind="password" id_prefix=prefix autocomplete="new-password"
+                    label="Client secret" name="input[client_secret]" kind="password" id_prefix=prefix autocomplete="new-password"
                     placeholder=secret_placeholder.unwrap_or_default() hint=secret_hint error=error
                 />
             </div>
-            <TextField label="Scopes" name="scopes" id_prefix=prefix value=v(&s.scopes) error=error/>
+            <TextField label="Scopes" name="input[settings][scopes]" id_prefix=prefix value=v(&settings.scopes) error=error/>
             <details class="advanced">
                 <summary>"Advanced: endpoints"</summary>
                 {if is_google {
                     view! {
                         <TextField
-                            label="OpenID Connect issuer" name="issuer" kind="url" id_prefix=prefix value=v(&s.issuer) error=error
+                            label="OpenID Connect issuer" name="input[settings][issuer]" kind="url" id_prefix=prefix value=v(&settings.issuer) error=error
                             hint="Endpoints and signing keys are read from {issuer}/.well-known/openid-configuration."
                         />
                     }.into_any()
                 } else {
                     view! {
-                        <TextField label="Authorize URL" name="authorize_url" kind="url" id_prefix=prefix value=v(&s.authorize_url) error=error/>
-                        <TextField label="Token URL" name="token_url" kind="url" id_prefix=prefix value=v(&s.token_url) error=error/>
-                        <TextField label="Profile URL" name="profile_url" kind="url" id_prefix=prefix value=v(&s.profile_url) error=error/>
-                        <TextField label="Revoke URL" name="revoke_url" kind="url" id_prefix=prefix value=v(&s.revoke_url) error=error hint="Leave empty if the provider has none."/>
+                        <TextField label="Authorize URL" name="input[settings][authorize_url]" kind="url" id_prefix=prefix value=v(&settings.authorize_url) error=error/>
+                        <TextField label="Token URL" name="input[settings][token_url]" kind="url" id_prefix=prefix value=v(&settings.token_url) error=error/>
+                        <TextField label="Profile URL" name="input[settings][profile_url]" kind="url" id_prefix=prefix value=v(&settings.profile_url) error=error/>
+                        <TextField label="Revoke URL" name="input[settings][revoke_url]" kind="url" id_prefix=prefix value=v(&settings.revoke_url) error=error hint="Leave empty if the provider has none."/>
                     }.into_any()
                 }}
                 {uses_graph.then(|| view! {
                     <TextField
-                        label="Graph API version" name="graph_version" id_prefix=prefix value=v(&s.graph_version) error=error
+                        label="Graph API version" name="input[settings][graph_version]" id_prefix=prefix value=v(&settings.graph_version) error=error
                         hint="Replaces {version} in the URLs above."
                     />
                 })}

@@ -2,30 +2,87 @@
 
 use url::Url;
 
-use super::settings::SettingsInput;
-use crate::connections::ProviderId;
+use super::ProviderSettingsInput;
+use crate::connections::ProviderSettings;
+use crate::connections::provider_store::NewProviderRow;
 use crate::error::AppError;
 
-/// Settings that passed every check, normalised.
-pub struct ValidSettings {
-    pub enabled: bool,
-    pub client_id: String,
-    pub scopes: String,
-    pub authorize_url: String,
-    pub token_url: String,
-    pub profile_url: String,
-    pub revoke_url: Option<String>,
-    pub graph_version: Option<String>,
-    pub issuer: Option<String>,
+/// Checks every field of `input`; `secret_saved` says whether a secret is already stored (an
+/// offered provider needs one). Returns the normalised row to store.
+pub fn check(input: &ProviderSettingsInput, secret_saved: bool) -> Result<NewProviderRow, AppError> {
+    let provider = input.provider;
+    let client_id = printable("client_id", "Client id", &input.client_id, 512)?;
+    let client_secret = match input.client_secret.as_deref().map(str::trim) {
+        Some(secret) if !secret.is_empty() => {
+            Some(printable("client_secret", "Client secret", secret, 1024)?)
+        }
+        _ => None,
+    };
+    let settings = check_settings(input)?;
+    if input.enabled && (client_id.is_empty() || (client_secret.is_none() && !secret_saved)) {
+        return Err(AppError::invalid(
+            "enabled",
+            format!(
+                "Enter the {} client id and secret before offering it to users.",
+                provider.label()
+            ),
+        ));
+    }
+    Ok(NewProviderRow {
+        enabled: input.enabled,
+        client_id,
+        client_secret,
+        settings,
+    })
 }
 
-fn printable(
-    field: &str,
-    label: &str,
-    value: &str,
-    max: usize,
-    allow_spaces: bool,
-) -> Result<String, AppError> {
+/// The scopes and endpoints: the ones this provider uses are required, the others cleared.
+fn check_settings(input: &ProviderSettingsInput) -> Result<ProviderSettings, AppError> {
+    let provider = input.provider;
+    let given = &input.settings;
+    let scopes = given.scopes.trim();
+    if scopes.is_empty() {
+        return Err(AppError::invalid("scopes", "Enter at least one scope."));
+    }
+    if scopes.chars().count() > 1024 || scopes.chars().any(char::is_control) {
+        return Err(AppError::invalid(
+            "scopes",
+            "Scopes are too long or contain characters that are not allowed.",
+        ));
+    }
+    let graph_version = if provider.uses_graph_version() {
+        graph_version(&given.graph_version)?
+    } else {
+        String::new()
+    };
+    let mut settings = ProviderSettings {
+        scopes: scopes.to_owned(),
+        graph_version,
+        ..ProviderSettings::default()
+    };
+    let version = &settings.graph_version;
+    if provider.uses_discovery() {
+        let issuer = endpoint("issuer", "OpenID Connect issuer", &given.issuer, version)?;
+        if issuer.contains('?') {
+            return Err(AppError::invalid(
+                "issuer",
+                "OpenID Connect issuer: the URL must not have a query.",
+            ));
+        }
+        settings.issuer = issuer.trim_end_matches('/').to_owned();
+        return Ok(settings);
+    }
+    settings.authorize_url = endpoint("authorize_url", "Authorize URL", &given.authorize_url, version)?;
+    settings.token_url = endpoint("token_url", "Token URL", &given.token_url, version)?;
+    settings.profile_url = endpoint("profile_url", "Profile URL", &given.profile_url, version)?;
+    if !given.revoke_url.trim().is_empty() {
+        settings.revoke_url = endpoint("revoke_url", "Revoke URL", &given.revoke_url, version)?;
+    }
+    Ok(settings)
+}
+
+/// A value without spaces or control characters, at most `max` characters.
+fn printable(field: &str, label: &str, value: &str, max: usize) -> Result<String, AppError> {
     let value = value.trim();
     if value.chars().count() > max {
         return Err(AppError::invalid(
@@ -33,10 +90,7 @@ fn printable(
             format!("{label} is too long (at most {max} characters)."),
         ));
     }
-    if value
-        .chars()
-        .any(|c| c.is_control() || (!allow_spaces && c.is_whitespace()))
-    {
+    if value.chars().any(|c| c.is_control() || c.is_whitespace()) {
         return Err(AppError::invalid(
             field,
             format!("{label} contains characters that are not allowed."),
@@ -45,12 +99,33 @@ fn printable(
     Ok(value.to_owned())
 }
 
+/// A Graph API version such as `v23.0`.
+fn graph_version(raw: &str) -> Result<String, AppError> {
+    let v = raw.trim();
+    let digits = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
+    let ok = v
+        .strip_prefix('v')
+        .and_then(|r| r.split_once('.'))
+        .is_some_and(|(major, minor)| digits(major) && digits(minor));
+    if ok {
+        Ok(v.to_owned())
+    } else {
+        Err(AppError::invalid(
+            "graph_version",
+            "Graph API version looks like v23.0.",
+        ))
+    }
+}
+
 /// An endpoint URL: http(s) with a host; plain http only for this machine (the sandbox).
 fn endpoint(field: &str, label: &str, raw: &str, version: &str) -> Result<String, AppError> {
     let raw = raw.trim();
     let bad = |why: &str| AppError::invalid(field, format!("{label}: {why}"));
     if raw.is_empty() {
         return Err(bad("enter a URL."));
+    }
+    if raw.len() > 2048 {
+        return Err(bad("the URL is too long."));
     }
     let url = Url::parse(&raw.replace("{version}", version))
         .map_err(|_| bad("enter a full URL, like https://provider.example/oauth."))?;
@@ -71,178 +146,74 @@ fn endpoint(field: &str, label: &str, raw: &str, version: &str) -> Result<String
     if url.fragment().is_some() || !url.username().is_empty() || url.password().is_some() {
         return Err(bad("the URL must not contain a #fragment or credentials."));
     }
-    if raw.len() > 2048 {
-        return Err(bad("the URL is too long."));
-    }
     Ok(raw.to_owned())
-}
-
-/// Checks every field of `input` for `provider`.
-pub fn check(provider: ProviderId, input: &SettingsInput) -> Result<ValidSettings, AppError> {
-    let client_id = printable("client_id", "Client id", &input.client_id, 512, false)?;
-    if let Some(secret) = &input.client_secret {
-        printable("client_secret", "Client secret", secret, 1024, false)?;
-    }
-    let scopes = printable("scopes", "Scopes", &input.scopes, 1024, true)?;
-    if scopes.is_empty() {
-        return Err(AppError::invalid("scopes", "Enter at least one scope."));
-    }
-    let uses_graph = matches!(provider, ProviderId::Facebook | ProviderId::Instagram);
-    let graph_version = if uses_graph {
-        let v = input.graph_version.trim();
-        let ok = v
-            .strip_prefix('v')
-            .and_then(|r| r.split_once('.'))
-            .is_some_and(|(a, b)| {
-                !a.is_empty()
-                    && !b.is_empty()
-                    && a.chars().all(|c| c.is_ascii_digit())
-                    && b.chars().all(|c| c.is_ascii_digit())
-            });
-        if !ok {
-            return Err(AppError::invalid(
-                "graph_version",
-                "Graph API version looks like v23.0.",
-            ));
-        }
-        Some(v.to_owned())
-    } else {
-        None
-    };
-    let version = graph_version.as_deref().unwrap_or("v0.0");
-    if provider == ProviderId::Google {
-        let issuer = endpoint("issuer", "OpenID Connect issuer", &input.issuer, version)?;
-        if issuer.contains('?') {
-            return Err(AppError::invalid(
-                "issuer",
-                "OpenID Connect issuer: the URL must not have a query.",
-            ));
-        }
-        return Ok(ValidSettings {
-            enabled: input.enabled,
-            client_id,
-            scopes,
-            authorize_url: String::new(),
-            token_url: String::new(),
-            profile_url: String::new(),
-            revoke_url: None,
-            graph_version,
-            issuer: Some(issuer.trim_end_matches('/').to_owned()),
-        });
-    }
-    let revoke_url = match input.revoke_url.trim() {
-        "" => None,
-        raw => Some(endpoint("revoke_url", "Revoke URL", raw, version)?),
-    };
-    Ok(ValidSettings {
-        enabled: input.enabled,
-        client_id,
-        scopes,
-        authorize_url: endpoint(
-            "authorize_url",
-            "Authorize URL",
-            &input.authorize_url,
-            version,
-        )?,
-        token_url: endpoint("token_url", "Token URL", &input.token_url, version)?,
-        profile_url: endpoint("profile_url", "Profile URL", &input.profile_url, version)?,
-        revoke_url,
-        graph_version,
-        issuer: None,
-    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::connections::ProviderId;
 
-    fn facebook() -> SettingsInput {
-        SettingsInput {
+    fn facebook() -> ProviderSettingsInput {
+        ProviderSettingsInput {
+            provider: ProviderId::Facebook,
             enabled: true,
             client_id: "123".into(),
             client_secret: Some("s".into()),
-            scopes: "public_profile,email".into(),
-            authorize_url: "https://www.facebook.com/{version}/dialog/oauth".into(),
-            token_url: "https://graph.facebook.com/{version}/oauth/access_token".into(),
-            profile_url: "https://graph.facebook.com/{version}/me".into(),
-            revoke_url: String::new(),
-            graph_version: "v23.0".into(),
-            issuer: String::new(),
+            settings: ProviderSettings {
+                scopes: "public_profile,email".into(),
+                authorize_url: "https://www.facebook.com/{version}/dialog/oauth".into(),
+                token_url: "https://graph.facebook.com/{version}/oauth/access_token".into(),
+                profile_url: "https://graph.facebook.com/{version}/me".into(),
+                graph_version: "v23.0".into(),
+                ..ProviderSettings::default()
+            },
         }
+    }
+
+    fn with(change: impl FnOnce(&mut ProviderSettingsInput)) -> ProviderSettingsInput {
+        let mut input = facebook();
+        change(&mut input);
+        input
+    }
+
+    fn field_of(input: &ProviderSettingsInput) -> Option<String> {
+        check(input, false).err().and_then(|e| e.field().map(str::to_owned))
     }
 
     #[test]
     fn good_settings_pass() {
-        assert!(check(ProviderId::Facebook, &facebook()).is_ok());
-        let local = SettingsInput {
-            token_url: "http://127.0.0.1:3801/facebook/graph/{version}/oauth/access_token".into(),
-            ..facebook()
-        };
-        assert!(check(ProviderId::Facebook, &local).is_ok());
+        assert!(check(&facebook(), false).is_ok());
+        let local = with(|i| {
+            i.settings.token_url =
+                "http://127.0.0.1:3801/facebook/graph/{version}/oauth/access_token".into();
+        });
+        assert!(check(&local, false).is_ok());
     }
 
     #[test]
     fn bad_values_name_their_field() {
         let cases = [
-            (
-                SettingsInput {
-                    token_url: "not a url".into(),
-                    ..facebook()
-                },
-                "token_url",
-            ),
-            (
-                SettingsInput {
-                    token_url: "http://graph.facebook.com/x".into(),
-                    ..facebook()
-                },
-                "token_url",
-            ),
-            (
-                SettingsInput {
-                    authorize_url: "ftp://x.example/".into(),
-                    ..facebook()
-                },
-                "authorize_url",
-            ),
-            (
-                SettingsInput {
-                    graph_version: "23".into(),
-                    ..facebook()
-                },
-                "graph_version",
-            ),
-            (
-                SettingsInput {
-                    client_id: "a b".into(),
-                    ..facebook()
-                },
-                "client_id",
-            ),
-            (
-                SettingsInput {
-                    scopes: " ".into(),
-                    ..facebook()
-                },
-                "scopes",
-            ),
+            (with(|i| i.settings.token_url = "not a url".into()), "token_url"),
+            (with(|i| i.settings.token_url = "http://graph.facebook.com/x".into()), "token_url"),
+            (with(|i| i.settings.authorize_url = "ftp://x.example/".into()), "authorize_url"),
+            (with(|i| i.settings.graph_version = "23".into()), "graph_version"),
+            (with(|i| i.client_id = "a b".into()), "client_id"),
+            (with(|i| i.settings.scopes = " ".into()), "scopes"),
+            (with(|i| i.client_secret = None), "enabled"),
         ];
         for (input, field) in cases {
-            let err = check(ProviderId::Facebook, &input)
-                .err()
-                .map(|e| e.field().map(str::to_owned));
-            assert_eq!(err, Some(Some(field.to_owned())));
+            assert_eq!(field_of(&input).as_deref(), Some(field), "{input:?}");
         }
-        let google = SettingsInput {
-            issuer: "accounts.google.com".into(),
-            ..facebook()
-        };
-        assert_eq!(
-            check(ProviderId::Google, &google)
-                .err()
-                .and_then(|e| e.field().map(str::to_owned))
-                .as_deref(),
-            Some("issuer")
-        );
+        let google = with(|i| {
+            i.provider = ProviderId::Google;
+            i.settings.issuer = "accounts.google.com".into();
+        });
+        assert_eq!(field_of(&google).as_deref(), Some("issuer"));
+    }
+
+    #[test]
+    fn a_saved_secret_is_enough_to_offer_a_provider() {
+        assert!(check(&with(|i| i.client_secret = Some("  ".into())), true).is_ok());
     }
 }

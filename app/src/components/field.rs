@@ -8,7 +8,7 @@ use crate::error::AppError;
 pub fn TextField(
     /// Visible label text.
     label: &'static str,
-    /// The form field name (and the error's `field`).
+    /// The form field name; its last `[segment]` (or the whole name) is the error's `field`.
     name: &'static str,
     /// Makes the input's id unique when several forms on a page share field names.
     #[prop(optional)]
@@ -35,16 +35,17 @@ pub fn TextField(
     #[prop(into)]
     error: Signal<Option<AppError>>,
 ) -> impl IntoView {
+    let key = field_key(name);
     let id = match id_prefix {
-        Some(prefix) => format!("field-{prefix}-{name}"),
-        None => format!("field-{name}"),
+        Some(prefix) => format!("field-{prefix}-{key}"),
+        None => format!("field-{key}"),
     };
     let hint_id = format!("{id}-hint");
     let error_id = format!("{id}-error");
     let message = move || {
         error
             .get()
-            .filter(|e| e.field() == Some(name))
+            .filter(|e| e.field() == Some(key))
             .map(|e| e.to_string())
     };
     let described_by = {
@@ -78,4 +79,9 @@ pub fn TextField(
             {move || message().map(|m| view! { <p class="field-error" id=error_id.clone()>{m}</p> })}
         </div>
     }
+}
+
+/// `token_url` for `input[settings][token_url]`: the name errors use for a nested form field.
+fn field_key(name: &str) -> &str {
+    name.rsplit('[').next().unwrap_or(name).trim_end_matches(']')
 }

@@ -2,21 +2,18 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
 
-/// Sets the HTTP status of the page being rendered on the server; nothing in the browser.
-fn set_status(_code: u16) {
+use crate::error::AppError;
+
+/// Gives the page being rendered on the server the status of `err`; nothing in the browser.
+fn set_status(_err: AppError) {
     #[cfg(feature = "ssr")]
-    if let (Some(options), Ok(code)) = (
-        use_context::<leptos_axum::ResponseOptions>(),
-        axum::http::StatusCode::from_u16(_code),
-    ) {
-        options.set_status(code);
-    }
+    crate::error::set_page_status(&_err);
 }
 
 /// The page for an address that leads nowhere (HTTP 404).
 #[component]
 pub fn NotFound() -> impl IntoView {
-    set_status(404);
+    set_status(AppError::NotFound);
     view! {
         <Title text="Page not found · Orga Connect"/>
         <section class="status-page">
@@ -31,7 +28,7 @@ pub fn NotFound() -> impl IntoView {
 /// The page for a signed-in user who may not see what they asked for (HTTP 403).
 #[component]
 pub fn Forbidden() -> impl IntoView {
-    set_status(403);
+    set_status(AppError::Forbidden);
     view! {
         <Title text="Access denied · Orga Connect"/>
         <section class="status-page">

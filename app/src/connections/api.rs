@@ -2,43 +2,27 @@
 
 use leptos::prelude::*;
 
-use super::{ApplicationCard, ProviderId};
+use super::{ApplicationCard, ConnectOutcome, ProviderId};
 use crate::error::AppError;
 
 /// The providers offered to the signed-in user, each with their link if connected.
 #[server(endpoint = "list_applications")]
 pub async fn list_applications() -> Result<Vec<ApplicationCard>, AppError> {
-    crate::error::with_status(
-        async move {
-            let user = crate::accounts::server::require_user().await?;
-            let state = crate::state::AppState::current()?;
-            super::server::application_cards(&state, &user).await
-        }
-        .await,
-    )
-    .await
+    let user = crate::accounts::session::require_user().await?;
+    let state = crate::state::AppState::current()?;
+    super::links::application_cards(&state, user.id).await
 }
 
 /// Disconnects the user's account at `provider`: deletes the link and its tokens, then asks the
-/// provider to revoke the grant (best effort). Returns the provider for the confirmation.
+/// provider to revoke the grant (best effort). Returns the provider for the confirmation; a
+/// plain form post (no JavaScript) is sent back to the page with the outcome.
 #[server(endpoint = "disconnect_account")]
-pub async fn disconnect_account(provider: String) -> Result<ProviderId, AppError> {
-    crate::error::with_status(
-        async move {
-            let user = crate::accounts::server::require_user().await?;
-            let provider = ProviderId::from_slug(&provider).ok_or(AppError::NotFound)?;
-            let state = crate::state::AppState::current()?;
-            super::server::disconnect(&state, &user, provider).await?;
-            // A plain form post (no JavaScript) comes back to the page with the outcome in the URL.
-            if crate::accounts::server::is_plain_form_post().await {
-                leptos_axum::redirect(&format!(
-                    "/settings/applications?disconnected={}",
-                    provider.slug()
-                ));
-            }
-            Ok(provider)
-        }
-        .await,
-    )
-    .await
+pub async fn disconnect_account(provider: ProviderId) -> Result<ProviderId, AppError> {
+    let user = crate::accounts::session::require_user().await?;
+    let state = crate::state::AppState::current()?;
+    super::links::disconnect(&state, user.id, provider).await?;
+    if crate::accounts::session::is_plain_form_post() {
+        leptos_axum::redirect(&ConnectOutcome::Disconnected.applications_url(provider));
+    }
+    Ok(provider)
 }

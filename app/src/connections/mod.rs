@@ -1,15 +1,29 @@
-//! Connected social accounts: the providers, the connect flow, Settings › Applications.
+//! Connected social accounts: the providers and their settings, the connect flow, the links,
+//! Settings › Applications.
+//!
+//! Top-down: `page`/`problem` (components) → `api` (server functions) → `flow`/`links`
+//! (domain) → `provider_store`, `providers` (storage and provider HTTP).
 
 pub mod api;
+#[cfg(feature = "ssr")]
+mod failure;
+#[cfg(feature = "ssr")]
+pub mod flow;
+#[cfg(feature = "ssr")]
+pub mod links;
+mod outcome;
 pub mod page;
 pub mod problem;
 mod provider_id;
 mod provider_settings;
 #[cfg(feature = "ssr")]
-pub mod providers;
+pub mod provider_store;
 #[cfg(feature = "ssr")]
-pub mod server;
+pub mod providers;
 
+#[cfg(feature = "ssr")]
+pub use failure::ConnectFailure;
+pub use outcome::{CallbackRefusal, ConnectOutcome, UnknownValue};
 pub use page::ApplicationsPage;
 pub use provider_id::{ProviderId, UnknownProvider};
 pub use provider_settings::ProviderSettings;

@@ -5,62 +5,14 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use super::api::{DisconnectAccount, list_applications};
-use super::{ApplicationCard, ConnectionView, ProviderId};
+use super::{ApplicationCard, ConnectOutcome, ConnectionView, ProviderId};
 use crate::components::Flash;
 
-/// The sentence shown for an outcome code of the connect flow (`issue=` in the URL).
-pub fn issue_message(kind: &str, provider: ProviderId) -> String {
-    let p = provider.label();
-    match kind {
-        "cancelled" => format!("You cancelled connecting {p}. Nothing was changed."),
-        "denied" => format!("{p} did not grant access. Nothing was changed."),
-        "timeout" => format!(
-            "{p} did not answer in time. Nothing was changed; please try again in a moment."
-        ),
-        "unreachable" => {
-            format!("{p} could not be reached. Nothing was changed; please try again later.")
-        }
-        "rejected" => format!(
-            "{p} refused the request. Nothing was changed; if this persists, tell an administrator."
-        ),
-        "malformed" => format!(
-            "{p} sent an answer we could not read. Nothing was changed; please try again later."
-        ),
-        "incomplete" => {
-            format!("{p} did not share the profile details we need. Nothing was changed.")
-        }
-        "id_token" => {
-            format!("{p}'s sign-in could not be verified. Nothing was changed; please try again.")
-        }
-        "taken" => format!(
-            "This {p} account is already connected to another Orga profile. Nothing was changed."
-        ),
-        "not_offered" | "config" => {
-            format!("{p} is not available on this server right now. Nothing was changed.")
-        }
-        _ => format!("Connecting {p} failed. Nothing was changed; please try again."),
-    }
-}
-
-/// The flash message for the query string a flow or a form post came back with.
-fn flash_from_query(query: &leptos_router::params::ParamsMap) -> Option<(String, String)> {
-    let provider = |key: &str| query.get(key).and_then(|s| ProviderId::from_slug(&s));
-    if let Some(p) = provider("connected") {
-        return Some((
-            "success".into(),
-            format!("Your {} account is connected.", p.label()),
-        ));
-    }
-    if let Some(p) = provider("disconnected") {
-        return Some((
-            "success".into(),
-            format!("Your {} account is disconnected.", p.label()),
-        ));
-    }
-    let p = provider("provider")?;
-    let kind = query.get("issue")?;
-    let level = if kind == "cancelled" { "info" } else { "error" };
-    Some((level.into(), issue_message(&kind, p)))
+/// The outcome a flow or a form post came back with, from the query string.
+fn outcome_from_query(query: &leptos_router::params::ParamsMap) -> Option<(ProviderId, ConnectOutcome)> {
+    let provider = query.get("provider")?.parse().ok()?;
+    let outcome = query.get("outcome")?.parse().ok()?;
+    Some((provider, outcome))
 }
 
 /// Settings › Applications.
@@ -70,12 +22,13 @@ pub fn ApplicationsPage() -> impl IntoView {
     let cards = Resource::new(move || disconnect.version().get(), |_| list_applications());
     let query = use_query_map();
     let flash = move || match disconnect.value().get() {
-        Some(Ok(p)) => Some((
-            "success".to_owned(),
-            format!("Your {} account is disconnected.", p.label()),
-        )),
+        Some(Ok(p)) => {
+            let outcome = ConnectOutcome::Disconnected;
+            Some((outcome.level().to_owned(), outcome.message(p)))
+        }
         Some(Err(err)) => Some(("error".to_owned(), err.to_string())),
-        None => flash_from_query(&query.read()),
+        None => outcome_from_query(&query.read())
+            .map(|(p, outcome)| (outcome.level().to_owned(), outcome.message(p))),
     };
     view! {
         <Title text="Applications · Orga Connect"/>

@@ -5,7 +5,7 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
-use super::ProviderId;
+use super::{CallbackRefusal, ProviderId};
 
 /// Explains why a connect flow could not finish and leads back to Settings › Applications.
 #[component]
@@ -17,25 +17,17 @@ pub fn ConnectProblemPage() -> impl IntoView {
             .get("provider")
             .and_then(|s| ProviderId::from_slug(&s))
     };
-    let reason = move || query.read().get("reason").unwrap_or_default();
-    let message = move || {
-        let name = provider().map(ProviderId::label).unwrap_or("the provider");
-        match reason().as_str() {
-            "state" => format!(
-                "This link back from {name} is invalid, was already used, or has expired (flows are valid for 10 minutes). \
-                 Nothing was changed. Start again from Settings › Applications."
-            ),
-            "signin" => format!(
-                "You need to be signed in to connect {name}. Nothing was changed. Sign in, then connect again."
-            ),
-            "code" => format!(
-                "{name} sent you back without an authorization code. Nothing was changed. Please try again."
-            ),
-            "provider" => "There is no such provider.".to_owned(),
-            _ => "The connection could not be completed. Nothing was changed.".to_owned(),
-        }
+    let reason = move || {
+        query
+            .read()
+            .get("reason")
+            .and_then(|r| r.parse::<CallbackRefusal>().ok())
     };
-    let signin = move || reason() == "signin";
+    let message = move || match reason() {
+        Some(reason) => reason.message(provider()),
+        None => "The connection could not be completed. Nothing was changed.".to_owned(),
+    };
+    let signin = move || reason() == Some(CallbackRefusal::SignedOut);
     view! {
         <Title text="Connection not completed · Orga Connect"/>
         <section class="status-page">

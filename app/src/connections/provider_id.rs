@@ -84,7 +84,7 @@ impl std::str::FromStr for ProviderId {
 
 /// A slug that names no provider.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-#[error("no such provider")]
+#[error("no such provider: use facebook, x, instagram or google")]
 pub struct UnknownProvider;
 
 impl std::fmt::Display for ProviderId {

@@ -12,44 +12,32 @@ pub async fn update_profile(
     last_name: String,
     avatar_url: String,
 ) -> Result<(), AppError> {
-    crate::error::with_status(
-        async move {
-            use crate::accounts::validate::clean_name;
-            use sea_orm::{ActiveModelTrait, Set};
+    use crate::accounts::validate::clean_name;
+    use sea_orm::{ActiveModelTrait, Set};
 
-            let user = crate::accounts::server::require_user().await?;
-            let first_name = clean_name("first_name", &first_name, false)?;
-            let last_name = clean_name("last_name", &last_name, false)?;
-            let avatar_url = check_avatar_url(&avatar_url)?;
-            let state = crate::state::AppState::current()?;
-            let mut active: crate::db::entities::user::ActiveModel = user.into();
-            active.first_name = Set(first_name);
-            active.last_name = Set(last_name);
-            active.avatar_url = Set(avatar_url);
-            active.updated_at = Set(chrono::Utc::now());
-            active.update(&state.db).await?;
-            if crate::accounts::server::is_plain_form_post().await {
-                leptos_axum::redirect("/settings/profile?saved=1");
-            }
-            Ok(())
-        }
-        .await,
-    )
-    .await
+    let user = crate::accounts::session::require_user().await?;
+    let state = crate::state::AppState::current()?;
+    let row = crate::db::entities::user::ActiveModel {
+        id: Set(user.id),
+        first_name: Set(clean_name("first_name", &first_name, false)?),
+        last_name: Set(clean_name("last_name", &last_name, false)?),
+        avatar_url: Set(check_avatar_url(&avatar_url)?),
+        updated_at: Set(chrono::Utc::now()),
+        ..Default::default()
+    };
+    row.update(&state.db).await?;
+    if crate::accounts::session::is_plain_form_post() {
+        leptos_axum::redirect("/settings/profile?saved=1");
+    }
+    Ok(())
 }
 
 /// The user's connected accounts, for the links on the profile.
 #[server(endpoint = "list_profile_links")]
 pub async fn list_profile_links() -> Result<Vec<(ProviderId, ConnectionView)>, AppError> {
-    crate::error::with_status(
-        async move {
-            let user = crate::accounts::server::require_user().await?;
-            let state = crate::state::AppState::current()?;
-            crate::connections::server::user_connections(&state, user.id).await
-        }
-        .await,
-    )
-    .await
+    let user = crate::accounts::session::require_user().await?;
+    let state = crate::state::AppState::current()?;
+    crate::connections::links::user_connections(&state, user.id).await
 }
 
 /// An avatar must be an http(s) URL of reasonable length; empty means none.

@@ -16,7 +16,7 @@ pub async fn refuse_cross_site(
     req: Request,
     next: Next,
 ) -> Response {
-    if is_safe_method(req.method()) || comes_from_this_site(&req, &state.settings.public_origin()) {
+    if is_safe_method(req.method()) || comes_from_this_site(&req, &state.site.public_origin()) {
         return next.run(req).await;
     }
     tracing::warn!(method = %req.method(), path = %req.uri().path(), "cross-site request refused");

@@ -3,14 +3,15 @@
 //! to sign in (and back afterwards); a non-admin asking for an admin page gets 403.
 
 use axum::extract::{Request, State};
-use axum::http::{Method, StatusCode};
+use axum::http::Method;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use tower_sessions::Session;
 
 use app::accounts::UserView;
 use app::accounts::guard::SessionUser;
-use app::accounts::server::session_user;
+use app::accounts::session::session_user;
+use app::error::AppError;
 use app::accounts::validate::encode_query_value;
 use app::state::AppState;
 
@@ -48,7 +49,7 @@ pub async fn guard_pages(
         .insert(SessionUser(user.as_ref().map(UserView::from)));
     let mut res = next.run(req).await;
     if forbidden {
-        *res.status_mut() = StatusCode::FORBIDDEN;
+        *res.status_mut() = AppError::Forbidden.status();
     }
     res
 }

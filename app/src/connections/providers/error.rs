@@ -1,3 +1,5 @@
+use crate::connections::ConnectOutcome;
+
 /// What went wrong talking to a provider. The details are for logs; people get
 /// [`ProviderError::user_message`].
 #[derive(Debug, thiserror::Error)]
@@ -31,16 +33,16 @@ pub enum ProviderError {
 }
 
 impl ProviderError {
-    /// A short machine-readable kind, used in the callback's redirect to explain the outcome.
-    pub fn kind(&self) -> &'static str {
+    /// What the person is told about this failure.
+    pub fn outcome(&self) -> ConnectOutcome {
         match self {
-            Self::Timeout => "timeout",
-            Self::Unreachable(_) => "unreachable",
-            Self::Status { .. } => "rejected",
-            Self::Malformed(_) => "malformed",
-            Self::MissingField(_) => "incomplete",
-            Self::InvalidIdToken(_) => "id_token",
-            Self::Config(_) => "config",
+            Self::Timeout => ConnectOutcome::Timeout,
+            Self::Unreachable(_) => ConnectOutcome::Unreachable,
+            Self::Status { .. } => ConnectOutcome::Rejected,
+            Self::Malformed(_) => ConnectOutcome::Malformed,
+            Self::MissingField(_) => ConnectOutcome::Incomplete,
+            Self::InvalidIdToken(_) => ConnectOutcome::IdToken,
+            Self::Config(_) => ConnectOutcome::NotOffered,
         }
     }
 }

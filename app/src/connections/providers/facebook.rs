@@ -11,9 +11,10 @@ use url::Url;
 
 use super::http::{parse_json, send, send_json};
 use super::{
-    AuthorizeRequest, Provider, ProviderConfig, ProviderDefaults, ProviderError, ProviderProfile,
-    TokenSet, non_empty,
+    AuthorizeRequest, Provider, ProviderConfig, ProviderError, ProviderProfile, TokenAnswer,
+    TokenSet, non_empty, standard_authorize_url,
 };
+use crate::connections::ProviderSettings;
 use crate::connections::ProviderId;
 use crate::crypto::Secret;
 
@@ -21,12 +22,6 @@ use crate::crypto::Secret;
 pub struct Facebook;
 
 const PROFILE_FIELDS: &str = "id,name,first_name,last_name,email,picture.type(large),link";
-
-#[derive(Deserialize)]
-struct TokenAnswer {
-    access_token: Option<String>,
-    expires_in: Option<i64>,
-}
 
 #[derive(Deserialize)]
 struct Picture {
@@ -79,15 +74,15 @@ impl Provider for Facebook {
         ProviderId::Facebook
     }
 
-    fn defaults(&self) -> ProviderDefaults {
-        ProviderDefaults {
-            scopes: "public_profile,email",
-            authorize_url: "https://www.facebook.com/{version}/dialog/oauth",
-            token_url: "https://graph.facebook.com/{version}/oauth/access_token",
-            profile_url: "https://graph.facebook.com/{version}/me",
-            revoke_url: Some("https://graph.facebook.com/{version}/me/permissions"),
-            graph_version: Some("v23.0"),
-            issuer: None,
+    fn defaults(&self) -> ProviderSettings {
+        ProviderSettings {
+            scopes: "public_profile,email".into(),
+            authorize_url: "https://www.facebook.com/{version}/dialog/oauth".into(),
+            token_url: "https://graph.facebook.com/{version}/oauth/access_token".into(),
+            profile_url: "https://graph.facebook.com/{version}/me".into(),
+            revoke_url: "https://graph.facebook.com/{version}/me/permissions".into(),
+            graph_version: "v23.0".into(),
+            ..ProviderSettings::default()
         }
     }
 
@@ -97,16 +92,12 @@ impl Provider for Facebook {
         _http: &Client,
         req: &AuthorizeRequest<'_>,
     ) -> Result<Url, ProviderError> {
-        let mut url = cfg.url(&cfg.authorize_url)?;
-        url.query_pairs_mut()
-            .append_pair("client_id", &cfg.client_id)
-            .append_pair("redirect_uri", req.redirect_uri)
-            .append_pair("state", req.state)
-            .append_pair("response_type", "code")
-            .append_pair("scope", &cfg.scopes)
-            .append_pair("code_challenge", req.pkce_challenge)
-            .append_pair("code_challenge_method", "S256");
-        Ok(url)
+        Ok(standard_authorize_url(
+            cfg.url(&cfg.settings.authorize_url)?,
+            cfg,
+            req,
+            true,
+        ))
     }
 
     async fn exchange_code(
@@ -117,7 +108,7 @@ impl Provider for Facebook {
         redirect_uri: &str,
         pkce_verifier: &str,
     ) -> Result<TokenSet, ProviderError> {
-        let url = cfg.url(&cfg.token_url)?;
+        let url = cfg.url(&cfg.settings.token_url)?;
         let query = [
             ("client_id", cfg.client_id.as_str()),
             ("client_secret", cfg.client_secret.expose()),
@@ -126,15 +117,12 @@ impl Provider for Facebook {
             ("code_verifier", pkce_verifier),
         ];
         let answer: TokenAnswer = send_json(http.get(url).query(&query)).await?;
+        // Facebook's answer has no refresh token, and no granted scopes worth reading here.
         Ok(TokenSet {
-            access_token: Secret::new(
-                non_empty(answer.access_token)
-                    .ok_or(ProviderError::MissingField("access_token"))?,
-            ),
             refresh_token: None,
-            expires_in: answer.expires_in,
             scopes: None,
             id_token: None,
+            ..answer.into_tokens()?
         })
     }
 
@@ -145,7 +133,7 @@ impl Provider for Facebook {
         tokens: &TokenSet,
         _nonce: Option<&str>,
     ) -> Result<ProviderProfile, ProviderError> {
-        let url = cfg.url(&cfg.profile_url)?;
+        let url = cfg.url(&cfg.settings.profile_url)?;
         let query = [
             ("fields", PROFILE_FIELDS),
             ("access_token", tokens.access_token.expose()),
@@ -159,10 +147,9 @@ impl Provider for Facebook {
         http: &Client,
         access_token: &Secret,
     ) -> Result<(), ProviderError> {
-        let Some(template) = &cfg.revoke_url else {
+        let Some(url) = cfg.revoke_url()? else {
             return Ok(());
         };
-        let url = cfg.url(template)?;
         send(
             http.delete(url)
                 .query(&[("access_token", access_token.expose())]),

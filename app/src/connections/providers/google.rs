@@ -13,9 +13,10 @@ use url::Url;
 
 use super::http::{send, send_json};
 use super::{
-    AuthorizeRequest, Provider, ProviderConfig, ProviderDefaults, ProviderError, ProviderProfile,
-    TokenSet, non_empty,
+    AuthorizeRequest, Provider, ProviderConfig, ProviderError, ProviderProfile, TokenAnswer,
+    TokenSet, non_empty, standard_authorize_url,
 };
+use crate::connections::ProviderSettings;
 use crate::connections::ProviderId;
 use crate::crypto::Secret;
 
@@ -30,15 +31,6 @@ struct Discovery {
     userinfo_endpoint: Option<String>,
     revocation_endpoint: Option<String>,
     jwks_uri: String,
-}
-
-#[derive(Deserialize)]
-struct TokenAnswer {
-    access_token: Option<String>,
-    refresh_token: Option<String>,
-    expires_in: Option<i64>,
-    scope: Option<String>,
-    id_token: Option<String>,
 }
 
 /// The claims we read from the ID token, and the userinfo answer (same names).
@@ -84,11 +76,7 @@ pub fn map_claims(claims: Claims) -> Result<ProviderProfile, ProviderError> {
 }
 
 fn issuer(cfg: &ProviderConfig) -> Result<String, ProviderError> {
-    let issuer = cfg
-        .issuer
-        .as_deref()
-        .map(|i| i.trim_end_matches('/'))
-        .unwrap_or_default();
+    let issuer = cfg.settings.issuer.trim_end_matches('/');
     if issuer.is_empty() {
         return Err(ProviderError::Config("no OpenID Connect issuer set".into()));
     }
@@ -164,15 +152,11 @@ impl Provider for Google {
         ProviderId::Google
     }
 
-    fn defaults(&self) -> ProviderDefaults {
-        ProviderDefaults {
-            scopes: "openid email profile",
-            authorize_url: "",
-            token_url: "",
-            profile_url: "",
-            revoke_url: None,
-            graph_version: None,
-            issuer: Some("https://accounts.google.com"),
+    fn defaults(&self) -> ProviderSettings {
+        ProviderSettings {
+            scopes: "openid email profile".into(),
+            issuer: "https://accounts.google.com".into(),
+            ..ProviderSettings::default()
         }
     }
 
@@ -183,21 +167,12 @@ impl Provider for Google {
         req: &AuthorizeRequest<'_>,
     ) -> Result<Url, ProviderError> {
         let doc = discover(cfg, http).await?;
-        let mut url = parse_url(&doc.authorization_endpoint)?;
-        let mut query = url.query_pairs_mut();
-        query
-            .append_pair("response_type", "code")
-            .append_pair("client_id", &cfg.client_id)
-            .append_pair("redirect_uri", req.redirect_uri)
-            .append_pair("scope", &cfg.scopes)
-            .append_pair("state", req.state)
-            .append_pair("code_challenge", req.pkce_challenge)
-            .append_pair("code_challenge_method", "S256");
-        if let Some(nonce) = req.nonce {
-            query.append_pair("nonce", nonce);
-        }
-        drop(query);
-        Ok(url)
+        Ok(standard_authorize_url(
+            parse_url(&doc.authorization_endpoint)?,
+            cfg,
+            req,
+            true,
+        ))
     }
 
     async fn exchange_code(
@@ -219,18 +194,11 @@ impl Provider for Google {
         ];
         let answer: TokenAnswer =
             send_json(http.post(parse_url(&doc.token_endpoint)?).form(&form)).await?;
-        Ok(TokenSet {
-            access_token: Secret::new(
-                non_empty(answer.access_token)
-                    .ok_or(ProviderError::MissingField("access_token"))?,
-            ),
-            refresh_token: non_empty(answer.refresh_token).map(Secret::new),
-            expires_in: answer.expires_in,
-            scopes: non_empty(answer.scope),
-            id_token: Some(
-                non_empty(answer.id_token).ok_or(ProviderError::MissingField("id_token"))?,
-            ),
-        })
+        let tokens = answer.into_tokens()?;
+        if tokens.id_token.is_none() {
+            return Err(ProviderError::MissingField("id_token"));
+        }
+        Ok(tokens)
     }
 
     async fn fetch_profile(
@@ -271,7 +239,9 @@ impl Provider for Google {
         access_token: &Secret,
     ) -> Result<(), ProviderError> {
         let doc = discover(cfg, http).await?;
-        let Some(endpoint) = doc.revocation_endpoint.or_else(|| cfg.revoke_url.clone()) else {
+        let Some(endpoint) = doc
+            .revocation_endpoint
+            .or_else(|| ProviderSettings::optional(&cfg.settings.revoke_url).map(str::to_owned)) else {
             return Ok(());
         };
         send(

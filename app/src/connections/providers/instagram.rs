@@ -13,9 +13,10 @@ use url::Url;
 
 use super::http::{parse_json, send, send_json};
 use super::{
-    AuthorizeRequest, Provider, ProviderConfig, ProviderDefaults, ProviderError, ProviderProfile,
-    TokenSet, non_empty,
+    AuthorizeRequest, Provider, ProviderConfig, ProviderError, ProviderProfile, TokenAnswer,
+    TokenSet, non_empty, standard_authorize_url,
 };
+use crate::connections::ProviderSettings;
 use crate::connections::ProviderId;
 use crate::crypto::Secret;
 
@@ -26,12 +27,6 @@ pub struct Instagram;
 struct ShortToken {
     access_token: Option<String>,
     permissions: Option<Value>,
-}
-
-#[derive(Deserialize)]
-struct LongToken {
-    access_token: Option<String>,
-    expires_in: Option<i64>,
 }
 
 #[derive(Deserialize)]
@@ -105,7 +100,7 @@ pub fn map_profile(json: &[u8], site: &str) -> Result<ProviderProfile, ProviderE
 /// The long-lived exchange lives beside the versioned profile endpoint:
 /// `https://graph.instagram.com/{version}/me` → `https://graph.instagram.com/access_token`.
 fn long_lived_url(cfg: &ProviderConfig) -> Result<Url, ProviderError> {
-    let template = cfg.profile_url.trim_end_matches('/');
+    let template = cfg.settings.profile_url.trim_end_matches('/');
     let base = template
         .strip_suffix("/{version}/me")
         .or_else(|| template.strip_suffix("/me"));
@@ -122,7 +117,7 @@ fn long_lived_url(cfg: &ProviderConfig) -> Result<Url, ProviderError> {
 
 /// The site profiles live on: the authorize URL without `/oauth/authorize`.
 fn profile_site(cfg: &ProviderConfig) -> String {
-    let authorize = cfg.authorize_url.trim_end_matches('/');
+    let authorize = cfg.settings.authorize_url.trim_end_matches('/');
     authorize
         .strip_suffix("/oauth/authorize")
         .unwrap_or("https://www.instagram.com")
@@ -135,15 +130,14 @@ impl Provider for Instagram {
         ProviderId::Instagram
     }
 
-    fn defaults(&self) -> ProviderDefaults {
-        ProviderDefaults {
-            scopes: "instagram_business_basic",
-            authorize_url: "https://www.instagram.com/oauth/authorize",
-            token_url: "https://api.instagram.com/oauth/access_token",
-            profile_url: "https://graph.instagram.com/{version}/me",
-            revoke_url: None,
-            graph_version: Some("v23.0"),
-            issuer: None,
+    fn defaults(&self) -> ProviderSettings {
+        ProviderSettings {
+            scopes: "instagram_business_basic".into(),
+            authorize_url: "https://www.instagram.com/oauth/authorize".into(),
+            token_url: "https://api.instagram.com/oauth/access_token".into(),
+            profile_url: "https://graph.instagram.com/{version}/me".into(),
+            graph_version: "v23.0".into(),
+            ..ProviderSettings::default()
         }
     }
 
@@ -154,14 +148,12 @@ impl Provider for Instagram {
         req: &AuthorizeRequest<'_>,
     ) -> Result<Url, ProviderError> {
         // Instagram Login does not take PKCE: the verifier stays unused.
-        let mut url = cfg.url(&cfg.authorize_url)?;
-        url.query_pairs_mut()
-            .append_pair("client_id", &cfg.client_id)
-            .append_pair("redirect_uri", req.redirect_uri)
-            .append_pair("response_type", "code")
-            .append_pair("scope", &cfg.scopes)
-            .append_pair("state", req.state);
-        Ok(url)
+        Ok(standard_authorize_url(
+            cfg.url(&cfg.settings.authorize_url)?,
+            cfg,
+            req,
+            false,
+        ))
     }
 
     async fn exchange_code(
@@ -180,7 +172,7 @@ impl Provider for Instagram {
             ("code", code),
         ];
         let short =
-            parse_short_token(&send(http.post(cfg.url(&cfg.token_url)?).form(&form)).await?)?;
+            parse_short_token(&send(http.post(cfg.url(&cfg.settings.token_url)?).form(&form)).await?)?;
         let short_token =
             non_empty(short.access_token).ok_or(ProviderError::MissingField("access_token"))?;
         let query = [
@@ -188,15 +180,12 @@ impl Provider for Instagram {
             ("client_secret", cfg.client_secret.expose()),
             ("access_token", short_token.as_str()),
         ];
-        let long: LongToken = send_json(http.get(long_lived_url(cfg)?).query(&query)).await?;
+        let long: TokenAnswer = send_json(http.get(long_lived_url(cfg)?).query(&query)).await?;
         Ok(TokenSet {
-            access_token: Secret::new(
-                non_empty(long.access_token).ok_or(ProviderError::MissingField("access_token"))?,
-            ),
             refresh_token: None,
-            expires_in: long.expires_in,
             scopes: permissions(short.permissions),
             id_token: None,
+            ..long.into_tokens()?
         })
     }
 
@@ -212,7 +201,7 @@ impl Provider for Instagram {
             ("access_token", tokens.access_token.expose()),
         ];
         map_profile(
-            &send(http.get(cfg.url(&cfg.profile_url)?).query(&query)).await?,
+            &send(http.get(cfg.url(&cfg.settings.profile_url)?).query(&query)).await?,
             &profile_site(cfg),
         )
     }

@@ -15,7 +15,7 @@ use url::Url;
 
 pub use error::ProviderError;
 
-use super::ProviderId;
+use super::{ProviderId, ProviderSettings};
 use crate::crypto::Secret;
 
 /// The module that speaks to `id`. A new provider is one module and one line here.
@@ -28,7 +28,8 @@ pub fn provider_for(id: ProviderId) -> &'static dyn Provider {
     }
 }
 
-/// Where a provider lives and what it is asked for, as an admin left it (or the defaults).
+/// Where a provider lives and what it is asked for, as an admin left it (or the defaults),
+/// with the credentials opened.
 #[derive(Debug, Clone)]
 pub struct ProviderConfig {
     /// Which provider.
@@ -37,48 +38,23 @@ pub struct ProviderConfig {
     pub client_id: String,
     /// The app's client secret.
     pub client_secret: Secret,
-    /// Scopes, in the provider's own separator (comma for Facebook/Instagram, space otherwise).
-    pub scopes: String,
-    /// Authorization endpoint; may contain `{version}`.
-    pub authorize_url: String,
-    /// Token endpoint; may contain `{version}`.
-    pub token_url: String,
-    /// Profile endpoint; may contain `{version}`.
-    pub profile_url: String,
-    /// Revocation endpoint, where the provider has one.
-    pub revoke_url: Option<String>,
-    /// Graph API version (Facebook, Instagram), substituted for `{version}`.
-    pub graph_version: Option<String>,
-    /// OpenID Connect issuer (Google), whose discovery document names the endpoints.
-    pub issuer: Option<String>,
+    /// Scopes and endpoints.
+    pub settings: ProviderSettings,
 }
 
 impl ProviderConfig {
     /// A configured URL with `{version}` replaced.
     pub fn url(&self, template: &str) -> Result<Url, ProviderError> {
-        let version = self.graph_version.as_deref().unwrap_or_default();
-        let raw = template.replace("{version}", version);
+        let raw = template.replace("{version}", &self.settings.graph_version);
         Url::parse(&raw).map_err(|e| ProviderError::Config(format!("{raw:?} is not a URL: {e}")))
     }
-}
 
-/// The defaults an admin starts from: the real provider's endpoints.
-#[derive(Debug, Clone, Copy)]
-pub struct ProviderDefaults {
-    /// Default scopes.
-    pub scopes: &'static str,
-    /// Authorization endpoint (empty for OpenID Connect providers: discovered).
-    pub authorize_url: &'static str,
-    /// Token endpoint (empty when discovered).
-    pub token_url: &'static str,
-    /// Profile endpoint (empty when discovered).
-    pub profile_url: &'static str,
-    /// Revocation endpoint.
-    pub revoke_url: Option<&'static str>,
-    /// Graph API version, for providers that version their URLs.
-    pub graph_version: Option<&'static str>,
-    /// OpenID Connect issuer.
-    pub issuer: Option<&'static str>,
+    /// The revocation endpoint, when one is configured.
+    pub fn revoke_url(&self) -> Result<Option<Url>, ProviderError> {
+        ProviderSettings::optional(&self.settings.revoke_url)
+            .map(|template| self.url(template))
+            .transpose()
+    }
 }
 
 /// What the authorization redirect carries.
@@ -137,7 +113,7 @@ pub trait Provider: Send + Sync {
     fn id(&self) -> ProviderId;
 
     /// The real provider's endpoints and default scopes.
-    fn defaults(&self) -> ProviderDefaults;
+    fn defaults(&self) -> ProviderSettings;
 
     /// Where to send the browser to ask for consent.
     async fn authorize_url(
@@ -174,6 +150,58 @@ pub trait Provider: Send + Sync {
         http: &Client,
         access_token: &Secret,
     ) -> Result<(), ProviderError>;
+}
+
+/// The authorization URL of a plain RFC 6749 provider: `base` with the standard parameters,
+/// PKCE S256 when `pkce`, and the OpenID Connect nonce when there is one.
+pub(crate) fn standard_authorize_url(
+    mut base: Url,
+    cfg: &ProviderConfig,
+    req: &AuthorizeRequest<'_>,
+    pkce: bool,
+) -> Url {
+    let mut query = base.query_pairs_mut();
+    query
+        .append_pair("response_type", "code")
+        .append_pair("client_id", &cfg.client_id)
+        .append_pair("redirect_uri", req.redirect_uri)
+        .append_pair("scope", &cfg.settings.scopes)
+        .append_pair("state", req.state);
+    if pkce {
+        query
+            .append_pair("code_challenge", req.pkce_challenge)
+            .append_pair("code_challenge_method", "S256");
+    }
+    if let Some(nonce) = req.nonce {
+        query.append_pair("nonce", nonce);
+    }
+    drop(query);
+    base
+}
+
+/// A token endpoint's JSON answer (RFC 6749 §5.1); providers leave out what they lack.
+#[derive(Debug, Default, serde::Deserialize)]
+pub(crate) struct TokenAnswer {
+    access_token: Option<String>,
+    refresh_token: Option<String>,
+    expires_in: Option<i64>,
+    scope: Option<String>,
+    id_token: Option<String>,
+}
+
+impl TokenAnswer {
+    /// The tokens, or `MissingField` without an access token.
+    pub(crate) fn into_tokens(self) -> Result<TokenSet, ProviderError> {
+        Ok(TokenSet {
+            access_token: Secret::new(
+                non_empty(self.access_token).ok_or(ProviderError::MissingField("access_token"))?,
+            ),
+            refresh_token: non_empty(self.refresh_token).map(Secret::new),
+            expires_in: self.expires_in,
+            scopes: non_empty(self.scope),
+            id_token: non_empty(self.id_token),
+        })
+    }
 }
 
 /// Trims a provider string and drops it when empty.

@@ -10,22 +10,15 @@ use url::Url;
 
 use super::http::{form_encode, parse_json, send, send_json};
 use super::{
-    AuthorizeRequest, Provider, ProviderConfig, ProviderDefaults, ProviderError, ProviderProfile,
-    TokenSet, non_empty,
+    AuthorizeRequest, Provider, ProviderConfig, ProviderError, ProviderProfile, TokenAnswer,
+    TokenSet, non_empty, standard_authorize_url,
 };
+use crate::connections::ProviderSettings;
 use crate::connections::ProviderId;
 use crate::crypto::Secret;
 
 /// X.
 pub struct X;
-
-#[derive(Deserialize)]
-struct TokenAnswer {
-    access_token: Option<String>,
-    refresh_token: Option<String>,
-    expires_in: Option<i64>,
-    scope: Option<String>,
-}
 
 #[derive(Deserialize)]
 struct UsersMe {
@@ -60,7 +53,7 @@ pub fn map_profile(json: &[u8], site: &str) -> Result<ProviderProfile, ProviderE
 
 /// The site profiles live on: the authorize URL without `/i/oauth2/authorize`.
 fn profile_site(cfg: &ProviderConfig) -> String {
-    let authorize = cfg.authorize_url.trim_end_matches('/');
+    let authorize = cfg.settings.authorize_url.trim_end_matches('/');
     authorize
         .strip_suffix("/i/oauth2/authorize")
         .unwrap_or("https://x.com")
@@ -80,15 +73,14 @@ impl Provider for X {
         ProviderId::X
     }
 
-    fn defaults(&self) -> ProviderDefaults {
-        ProviderDefaults {
-            scopes: "tweet.read users.read offline.access",
-            authorize_url: "https://x.com/i/oauth2/authorize",
-            token_url: "https://api.x.com/2/oauth2/token",
-            profile_url: "https://api.x.com/2/users/me",
-            revoke_url: Some("https://api.x.com/2/oauth2/revoke"),
-            graph_version: None,
-            issuer: None,
+    fn defaults(&self) -> ProviderSettings {
+        ProviderSettings {
+            scopes: "tweet.read users.read offline.access".into(),
+            authorize_url: "https://x.com/i/oauth2/authorize".into(),
+            token_url: "https://api.x.com/2/oauth2/token".into(),
+            profile_url: "https://api.x.com/2/users/me".into(),
+            revoke_url: "https://api.x.com/2/oauth2/revoke".into(),
+            ..ProviderSettings::default()
         }
     }
 
@@ -98,16 +90,12 @@ impl Provider for X {
         _http: &Client,
         req: &AuthorizeRequest<'_>,
     ) -> Result<Url, ProviderError> {
-        let mut url = cfg.url(&cfg.authorize_url)?;
-        url.query_pairs_mut()
-            .append_pair("response_type", "code")
-            .append_pair("client_id", &cfg.client_id)
-            .append_pair("redirect_uri", req.redirect_uri)
-            .append_pair("scope", &cfg.scopes)
-            .append_pair("state", req.state)
-            .append_pair("code_challenge", req.pkce_challenge)
-            .append_pair("code_challenge_method", "S256");
-        Ok(url)
+        Ok(standard_authorize_url(
+            cfg.url(&cfg.settings.authorize_url)?,
+            cfg,
+            req,
+            true,
+        ))
     }
 
     async fn exchange_code(
@@ -124,18 +112,8 @@ impl Provider for X {
             ("redirect_uri", redirect_uri),
             ("code_verifier", pkce_verifier),
         ];
-        let req = basic_auth(http.post(cfg.url(&cfg.token_url)?), cfg).form(&form);
-        let answer: TokenAnswer = send_json(req).await?;
-        Ok(TokenSet {
-            access_token: Secret::new(
-                non_empty(answer.access_token)
-                    .ok_or(ProviderError::MissingField("access_token"))?,
-            ),
-            refresh_token: non_empty(answer.refresh_token).map(Secret::new),
-            expires_in: answer.expires_in,
-            scopes: non_empty(answer.scope),
-            id_token: None,
-        })
+        let req = basic_auth(http.post(cfg.url(&cfg.settings.token_url)?), cfg).form(&form);
+        send_json::<TokenAnswer>(req).await?.into_tokens()
     }
 
     async fn fetch_profile(
@@ -145,7 +123,7 @@ impl Provider for X {
         tokens: &TokenSet,
         _nonce: Option<&str>,
     ) -> Result<ProviderProfile, ProviderError> {
-        let url = cfg.url(&cfg.profile_url)?;
+        let url = cfg.url(&cfg.settings.profile_url)?;
         let req = http
             .get(url)
             .query(&[("user.fields", "profile_image_url,url,name,username")])
@@ -159,14 +137,14 @@ impl Provider for X {
         http: &Client,
         access_token: &Secret,
     ) -> Result<(), ProviderError> {
-        let Some(template) = &cfg.revoke_url else {
+        let Some(url) = cfg.revoke_url()? else {
             return Ok(());
         };
         let form = [
             ("token", access_token.expose()),
             ("token_type_hint", "access_token"),
         ];
-        send(basic_auth(http.post(cfg.url(template)?), cfg).form(&form))
+        send(basic_auth(http.post(url), cfg).form(&form))
             .await
             .map(drop)
     }

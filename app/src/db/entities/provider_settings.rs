@@ -2,23 +2,21 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::connections::{ProviderId, ProviderSettings};
+
 /// A row of `provider_settings`; `client_secret` is ciphertext.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "provider_settings")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub provider: String,
+    pub provider: ProviderId,
     pub enabled: bool,
     pub client_id: String,
     #[sea_orm(column_type = "Text", nullable)]
     pub client_secret: Option<String>,
-    pub scopes: String,
-    pub authorize_url: String,
-    pub token_url: String,
-    pub profile_url: String,
-    pub revoke_url: Option<String>,
-    pub graph_version: Option<String>,
-    pub issuer: Option<String>,
+    /// Scopes and endpoints, one JSON document: the same type the admin edits.
+    #[sea_orm(column_type = "JsonBinary")]
+    pub settings: ProviderSettings,
     pub updated_at: ChronoDateTimeUtc,
 }
 

@@ -2,6 +2,18 @@
 
 use sea_orm::entity::prelude::*;
 
+/// What a user may do; stored as `user` or `admin`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum Role {
+    /// An organizer or attendee.
+    #[sea_orm(string_value = "user")]
+    User,
+    /// May use the admin area.
+    #[sea_orm(string_value = "admin")]
+    Admin,
+}
+
 /// A row of `users`.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "users")]
@@ -11,7 +23,7 @@ pub struct Model {
     #[sea_orm(unique)]
     pub email: String,
     pub password_hash: String,
-    pub role: String,
+    pub role: Role,
     pub first_name: String,
     pub last_name: String,
     pub avatar_url: Option<String>,
@@ -25,14 +37,9 @@ pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
 
-/// The role string of administrators.
-pub const ROLE_ADMIN: &str = "admin";
-/// The role string of everyone else.
-pub const ROLE_USER: &str = "user";
-
 impl Model {
     /// Whether this user may use the admin area.
     pub fn is_admin(&self) -> bool {
-        self.role == ROLE_ADMIN
+        self.role == Role::Admin
     }
 }

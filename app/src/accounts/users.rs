@@ -1,0 +1,103 @@
+//! Accounts in the database: creating, finding, promoting and authenticating users.
+
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set, SqlErr,
+};
+
+use super::UserView;
+use super::passwords::{dummy_hash, hash_password, verify_password};
+use crate::db::entities::user::{self, Role};
+use crate::error::AppError;
+
+impl From<&user::Model> for UserView {
+    fn from(u: &user::Model) -> Self {
+        Self {
+            id: u.id,
+            email: u.email.clone(),
+            first_name: u.first_name.clone(),
+            last_name: u.last_name.clone(),
+            avatar_url: u.avatar_url.clone(),
+            is_admin: u.is_admin(),
+        }
+    }
+}
+
+/// What is needed to create an account.
+pub struct NewUser<'a> {
+    /// Already normalised email.
+    pub email: &'a str,
+    /// Plain password (checked for length by the caller).
+    pub password: &'a str,
+    /// Given name.
+    pub first_name: &'a str,
+    /// Family name.
+    pub last_name: &'a str,
+    /// What the account may do.
+    pub role: Role,
+}
+
+/// Creates an account; a taken email is `AppError::EmailTaken` and writes nothing.
+pub async fn create_user(
+    db: &DatabaseConnection,
+    new: NewUser<'_>,
+) -> Result<user::Model, AppError> {
+    let now = Utc::now();
+    let row = user::ActiveModel {
+        email: Set(new.email.to_owned()),
+        password_hash: Set(hash_password(new.password)?),
+        role: Set(new.role),
+        first_name: Set(new.first_name.to_owned()),
+        last_name: Set(new.last_name.to_owned()),
+        avatar_url: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    };
+    match row.insert(db).await {
+        Ok(model) => Ok(model),
+        Err(err) if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+            Err(AppError::EmailTaken)
+        }
+        Err(err) => Err(err.into()),
+    }
+}
+
+/// Finds a user by (normalised) email.
+pub async fn find_by_email(
+    db: &DatabaseConnection,
+    email: &str,
+) -> Result<Option<user::Model>, AppError> {
+    Ok(user::Entity::find()
+        .filter(user::Column::Email.eq(email))
+        .one(db)
+        .await?)
+}
+
+/// Makes an existing user an administrator.
+pub async fn promote_to_admin(
+    db: &DatabaseConnection,
+    email: &str,
+) -> Result<user::Model, AppError> {
+    let found = find_by_email(db, email).await?.ok_or(AppError::NotFound)?;
+    let mut active: user::ActiveModel = found.into();
+    active.role = Set(Role::Admin);
+    active.updated_at = Set(Utc::now());
+    Ok(active.update(db).await?)
+}
+
+/// The user for an email and password, or `InvalidCredentials` without saying which was wrong.
+pub async fn authenticate(
+    db: &DatabaseConnection,
+    email: &str,
+    password: &str,
+) -> Result<user::Model, AppError> {
+    match find_by_email(db, email).await? {
+        Some(found) if verify_password(password, &found.password_hash) => Ok(found),
+        Some(_) => Err(AppError::InvalidCredentials),
+        None => {
+            verify_password(password, dummy_hash());
+            Err(AppError::InvalidCredentials)
+        }
+    }
+}

@@ -1,0 +1,153 @@
+//! The connect flow on the server: starting it (single-use state, PKCE, nonce) and finishing
+//! it (state checks, code exchange, profile, then the link).
+
+use chrono::{Duration, Utc};
+use oauth2::{CsrfToken, PkceCodeChallenge};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use sha2::{Digest, Sha256};
+
+use super::failure::ConnectFailure;
+use super::links::link_account;
+use super::provider_store::{load_config, redirect_uri};
+use super::providers::{AuthorizeRequest, ProviderProfile, provider_for};
+use super::ProviderId;
+use crate::db::entities::oauth_state;
+use crate::error::AppError;
+use crate::state::AppState;
+
+/// How long a started flow may take to come back.
+pub const STATE_TTL_MINUTES: i64 = 10;
+
+/// Hex SHA-256: what the database keeps instead of a state or a session id.
+fn sha256_hex(value: &str) -> String {
+    Sha256::digest(value.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Starts connecting `provider` for the user `user_id` in the session `session_id`: stores the
+/// flow and returns the provider's authorization URL.
+pub async fn start_connect(
+    state: &AppState,
+    user_id: i64,
+    session_id: &str,
+    provider: ProviderId,
+) -> Result<url::Url, ConnectFailure> {
+    let config = load_config(state, provider)
+        .await?
+        .ok_or(ConnectFailure::NotOffered)?;
+    // 256 random bits each; the database keeps only a hash of the state.
+    let csrf = CsrfToken::new_random_len(32);
+    let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
+    let nonce =
+        (provider == ProviderId::Google).then(|| CsrfToken::new_random_len(32).secret().clone());
+    let now = Utc::now();
+    oauth_state::Entity::delete_many()
+        .filter(oauth_state::Column::ExpiresAt.lt(now))
+        .exec(&state.db)
+        .await
+        .map_err(AppError::from)?;
+    oauth_state::ActiveModel {
+        state_hash: Set(sha256_hex(csrf.secret())),
+        user_id: Set(user_id),
+        provider: Set(provider),
+        session_hash: Set(sha256_hex(session_id)),
+        pkce_verifier: Set(verifier.secret().clone()),
+        nonce: Set(nonce.clone()),
+        created_at: Set(now),
+        expires_at: Set(now + Duration::minutes(STATE_TTL_MINUTES)),
+    }
+    .insert(&state.db)
+    .await
+    .map_err(AppError::from)?;
+    let redirect = redirect_uri(&state.site.public_url, provider);
+    let request = AuthorizeRequest {
+        redirect_uri: &redirect,
+        state: csrf.secret(),
+        pkce_challenge: challenge.as_str(),
+        nonce: nonce.as_deref(),
+    };
+    provider_for(provider)
+        .authorize_url(&config, &state.http, &request)
+        .await
+        .map_err(ConnectFailure::Provider)
+}
+
+/// Why a callback's state was refused. All of them get the same 400 page.
+#[derive(Debug, PartialEq, Eq)]
+pub enum StateProblem {
+    /// No `state` parameter.
+    Missing,
+    /// Never issued, or already used.
+    Unknown,
+    /// Older than ten minutes.
+    Expired,
+    /// Issued to another user, session or provider.
+    Foreign,
+}
+
+/// Takes the flow for `state` out of the database (so it can never be used twice), then checks
+/// that it belongs to this user, session and provider and has not expired.
+pub async fn take_flow(
+    state: &AppState,
+    raw_state: Option<&str>,
+    user_id: i64,
+    session_id: &str,
+    provider: ProviderId,
+) -> Result<oauth_state::Model, StateProblem> {
+    let raw = raw_state
+        .filter(|s| !s.is_empty() && s.len() <= 512)
+        .ok_or(StateProblem::Missing)?;
+    let hash = sha256_hex(raw);
+    let found = oauth_state::Entity::find_by_id(hash.clone())
+        .one(&state.db)
+        .await
+        .ok()
+        .flatten()
+        .ok_or(StateProblem::Unknown)?;
+    // Whoever deletes the row owns the flow: a concurrent replay finds nothing to delete.
+    let deleted = oauth_state::Entity::delete_by_id(hash)
+        .exec(&state.db)
+        .await
+        .map_err(|_| StateProblem::Unknown)?;
+    if deleted.rows_affected != 1 {
+        return Err(StateProblem::Unknown);
+    }
+    if found.expires_at < Utc::now() {
+        return Err(StateProblem::Expired);
+    }
+    if found.user_id != user_id
+        || found.provider != provider
+        || found.session_hash != sha256_hex(session_id)
+    {
+        return Err(StateProblem::Foreign);
+    }
+    Ok(found)
+}
+
+/// Exchanges the code, reads the profile and links the account.
+pub async fn finish_connect(
+    state: &AppState,
+    user_id: i64,
+    provider: ProviderId,
+    flow: &oauth_state::Model,
+    code: &str,
+) -> Result<ProviderProfile, ConnectFailure> {
+    let config = load_config(state, provider)
+        .await?
+        .ok_or(ConnectFailure::NotOffered)?;
+    let imp = provider_for(provider);
+    let redirect = redirect_uri(&state.site.public_url, provider);
+    let tokens = imp
+        .exchange_code(&config, &state.http, code, &redirect, &flow.pkce_verifier)
+        .await
+        .map_err(ConnectFailure::Provider)?;
+    let profile = imp
+        .fetch_profile(&config, &state.http, &tokens, flow.nonce.as_deref())
+        .await
+        .map_err(ConnectFailure::Provider)?;
+    link_account(state, user_id, provider, &profile, &tokens).await?;
+    Ok(profile)
+}
+

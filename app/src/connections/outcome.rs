@@ -1,0 +1,230 @@
+//! How a connect flow ends, and why a callback is refused: closed sets shared by the server,
+//! which decides them, and the pages, which put them into words. Adding a variant does not
+//! compile until it has its words and its URL name.
+
+use std::str::FromStr;
+
+use super::ProviderId;
+
+/// The result of a connect flow or a disconnect, shown on Settings › Applications. It travels
+/// in the URL as `?provider={slug}&outcome={as_str}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConnectOutcome {
+    /// The account is linked.
+    Connected,
+    /// The link was removed.
+    Disconnected,
+    /// The person cancelled at the provider.
+    Cancelled,
+    /// The provider answered with an error instead of a code.
+    Denied,
+    /// The provider did not answer in time.
+    Timeout,
+    /// The provider could not be reached.
+    Unreachable,
+    /// The provider refused a request (an HTTP error status).
+    Rejected,
+    /// The provider's answer could not be read.
+    Malformed,
+    /// The provider's answer lacked something we need.
+    Incomplete,
+    /// The ID token failed verification.
+    IdToken,
+    /// The account is linked to another user.
+    Taken,
+    /// The provider is not offered (any more), or its settings are unusable.
+    NotOffered,
+    /// Our own failure.
+    Failed,
+}
+
+impl ConnectOutcome {
+    /// Every outcome, for round-trip tests.
+    pub const ALL: [Self; 13] = [
+        Self::Connected,
+        Self::Disconnected,
+        Self::Cancelled,
+        Self::Denied,
+        Self::Timeout,
+        Self::Unreachable,
+        Self::Rejected,
+        Self::Malformed,
+        Self::Incomplete,
+        Self::IdToken,
+        Self::Taken,
+        Self::NotOffered,
+        Self::Failed,
+    ];
+
+    /// The outcome's name in the URL.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Connected => "connected",
+            Self::Disconnected => "disconnected",
+            Self::Cancelled => "cancelled",
+            Self::Denied => "denied",
+            Self::Timeout => "timeout",
+            Self::Unreachable => "unreachable",
+            Self::Rejected => "rejected",
+            Self::Malformed => "malformed",
+            Self::Incomplete => "incomplete",
+            Self::IdToken => "id_token",
+            Self::Taken => "taken",
+            Self::NotOffered => "not_offered",
+            Self::Failed => "failed",
+        }
+    }
+
+    /// How the message is shown: `success`, `info` or `error`.
+    pub fn level(self) -> &'static str {
+        match self {
+            Self::Connected | Self::Disconnected => "success",
+            Self::Cancelled => "info",
+            _ => "error",
+        }
+    }
+
+    /// The sentence people read.
+    pub fn message(self, provider: ProviderId) -> String {
+        let p = provider.label();
+        match self {
+            Self::Connected => format!("Your {p} account is connected."),
+            Self::Disconnected => format!("Your {p} account is disconnected."),
+            Self::Cancelled => format!("You cancelled connecting {p}. Nothing was changed."),
+            Self::Denied => format!("{p} did not grant access. Nothing was changed."),
+            Self::Timeout => format!(
+                "{p} did not answer in time. Nothing was changed; please try again in a moment."
+            ),
+            Self::Unreachable => {
+                format!("{p} could not be reached. Nothing was changed; please try again later.")
+            }
+            Self::Rejected => format!(
+                "{p} refused the request. Nothing was changed; if this persists, tell an administrator."
+            ),
+            Self::Malformed => format!(
+                "{p} sent an answer we could not read. Nothing was changed; please try again later."
+            ),
+            Self::Incomplete => {
+                format!("{p} did not share the profile details we need. Nothing was changed.")
+            }
+            Self::IdToken => format!(
+                "{p}'s sign-in could not be verified. Nothing was changed; please try again."
+            ),
+            Self::Taken => format!(
+                "This {p} account is already connected to another Orga profile. Nothing was changed."
+            ),
+            Self::NotOffered => {
+                format!("{p} is not available on this server right now. Nothing was changed.")
+            }
+            Self::Failed => format!("Connecting {p} failed. Nothing was changed; please try again."),
+        }
+    }
+
+    /// `/settings/applications?provider={slug}&outcome={name}`: where the outcome is shown.
+    pub fn applications_url(self, provider: ProviderId) -> String {
+        format!(
+            "/settings/applications?provider={}&outcome={}",
+            provider.slug(),
+            self.as_str()
+        )
+    }
+}
+
+/// Why a callback was refused before anything was exchanged: the "Connection not completed"
+/// page. It travels in the URL as `?reason={as_str}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CallbackRefusal {
+    /// The `provider` in the path names no provider.
+    UnknownProvider,
+    /// Nobody is signed in.
+    SignedOut,
+    /// The state is missing, unknown, used, expired, or someone else's.
+    InvalidState,
+    /// The provider sent no authorization code.
+    MissingCode,
+}
+
+impl CallbackRefusal {
+    /// Every refusal, for round-trip tests.
+    pub const ALL: [Self; 4] = [
+        Self::UnknownProvider,
+        Self::SignedOut,
+        Self::InvalidState,
+        Self::MissingCode,
+    ];
+
+    /// The refusal's name in the URL.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::UnknownProvider => "provider",
+            Self::SignedOut => "signin",
+            Self::InvalidState => "state",
+            Self::MissingCode => "code",
+        }
+    }
+
+    /// The HTTP status of the page.
+    pub fn status_code(self) -> u16 {
+        match self {
+            Self::UnknownProvider => 404,
+            Self::SignedOut => 401,
+            Self::InvalidState | Self::MissingCode => 400,
+        }
+    }
+
+    /// The sentence people read; `provider` is `None` when unknown.
+    pub fn message(self, provider: Option<ProviderId>) -> String {
+        let name = provider.map(ProviderId::label).unwrap_or("the provider");
+        match self {
+            Self::InvalidState => format!(
+                "This link back from {name} is invalid, was already used, or has expired (flows are valid for 10 minutes). \
+                 Nothing was changed. Start again from Settings › Applications."
+            ),
+            Self::SignedOut => format!(
+                "You need to be signed in to connect {name}. Nothing was changed. Sign in, then connect again."
+            ),
+            Self::MissingCode => format!(
+                "{name} sent you back without an authorization code. Nothing was changed. Please try again."
+            ),
+            Self::UnknownProvider => "There is no such provider.".to_owned(),
+        }
+    }
+}
+
+/// A URL name that is not one of the set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("unknown value")]
+pub struct UnknownValue;
+
+impl FromStr for ConnectOutcome {
+    type Err = UnknownValue;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::ALL.into_iter().find(|o| o.as_str() == s).ok_or(UnknownValue)
+    }
+}
+
+impl FromStr for CallbackRefusal {
+    type Err = UnknownValue;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::ALL.into_iter().find(|r| r.as_str() == s).ok_or(UnknownValue)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_outcome_and_refusal_survives_the_url() {
+        for outcome in ConnectOutcome::ALL {
+            assert_eq!(outcome.as_str().parse(), Ok(outcome));
+            assert!(!outcome.message(ProviderId::X).is_empty());
+        }
+        for refusal in CallbackRefusal::ALL {
+            assert_eq!(refusal.as_str().parse(), Ok(refusal));
+        }
+        assert_eq!("nonsense".parse::<ConnectOutcome>(), Err(UnknownValue));
+    }
+}
