@@ -44,7 +44,12 @@ pub struct Config {
     pub sandbox_url: Option<Url>,
     /// `DEMO_MODE`: pre-configure every provider against the sandbox where none is set.
     pub demo_mode: bool,
+    /// `PROVIDER_TIMEOUT_MS`: how long one provider call may take (default 10 s).
+    pub provider_timeout: std::time::Duration,
 }
+
+/// How long a provider call may take when `PROVIDER_TIMEOUT_MS` is not set.
+pub const DEFAULT_PROVIDER_TIMEOUT_MS: u64 = 10_000;
 
 impl Config {
     /// Reads the configuration from the process environment.
@@ -87,7 +92,19 @@ impl Config {
                 reason: "needs SANDBOX_ADDR (or SANDBOX_URL)".into(),
             });
         }
+        let timeout_raw =
+            lookup("PROVIDER_TIMEOUT_MS").unwrap_or_else(|| DEFAULT_PROVIDER_TIMEOUT_MS.to_string());
+        let provider_timeout = match timeout_raw.parse::<u64>() {
+            Ok(ms @ 1..=600_000) => std::time::Duration::from_millis(ms),
+            _ => {
+                return Err(ConfigError::Invalid {
+                    name: "PROVIDER_TIMEOUT_MS",
+                    reason: format!("{timeout_raw:?} is not a number of milliseconds from 1 to 600000"),
+                });
+            }
+        };
         Ok(Self {
+            provider_timeout,
             secret_key: lookup("SECRET_KEY"),
             secret_key_file: lookup("SECRET_KEY_FILE")
                 .unwrap_or_else(|| "data/secret.key".to_owned())
@@ -162,6 +179,8 @@ mod tests {
             "demo mode needs the sandbox"
         );
         assert!(config(&[("SANDBOX_ADDR", "x")]).is_err());
+        assert!(config(&[("PROVIDER_TIMEOUT_MS", "0")]).is_err());
+        assert!(config(&[("PROVIDER_TIMEOUT_MS", "soon")]).is_err());
     }
 
     #[test]

@@ -59,7 +59,7 @@ pub async fn prepare_state(config: &config::Config) -> Result<AppState, StartErr
             sandbox_url: config.sandbox_url.clone(),
         }),
         cipher: load_cipher(config)?,
-        http: provider_http_client()?,
+        http: provider_http_client(config.provider_timeout)?,
         leptos_options: leptos_options(config),
     })
 }
@@ -96,10 +96,10 @@ fn write_private(path: &std::path::Path, contents: &str) -> std::io::Result<()> 
 
 /// The client for provider calls: bounded time, no redirects (a provider URL must not bounce
 /// us to internal addresses), a clear user agent.
-pub fn provider_http_client() -> Result<reqwest::Client, reqwest::Error> {
+pub fn provider_http_client(timeout: Duration) -> Result<reqwest::Client, reqwest::Error> {
     reqwest::Client::builder()
-        .timeout(Duration::from_secs(10))
-        .connect_timeout(Duration::from_secs(5))
+        .timeout(timeout)
+        .connect_timeout(timeout.min(Duration::from_secs(5)))
         .redirect(reqwest::redirect::Policy::none())
         .user_agent(concat!("OrgaConnect/", env!("CARGO_PKG_VERSION")))
         .build()

@@ -7,7 +7,6 @@ use std::io::Write;
 use std::process::{Command, Stdio};
 
 use common::TestApp;
-use sea_orm::{ConnectionTrait, Statement};
 
 db_tests!(
     create_admin_reads_the_password_from_stdin,
@@ -37,14 +36,8 @@ fn run_cli(app: &TestApp, args: &[&str], stdin: &str) -> std::process::Output {
 }
 
 async fn role_of(app: &TestApp, email: &str) -> Option<String> {
-    let backend = app.db.get_database_backend();
-    let sql = format!("SELECT role FROM users WHERE email = '{email}'");
-    let row = app
-        .db
-        .query_one(Statement::from_string(backend, sql))
+    app.value(&format!("SELECT role AS v FROM users WHERE email = '{email}'"))
         .await
-        .unwrap()?;
-    row.try_get("", "role").ok()
 }
 
 async fn create_admin_reads_the_password_from_stdin(app: TestApp) {

@@ -6,7 +6,6 @@ mod common;
 
 use common::{TestApp, expect_status, location};
 use reqwest::StatusCode;
-use sea_orm::{ConnectionTrait, Statement};
 
 db_tests!(
     facebook_connects_and_fills_the_profile,
@@ -26,28 +25,18 @@ async fn connect_ok(app: &TestApp, client: &reqwest::Client, provider: &str, acc
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(
         location(res.headers()),
-        Some(format!("/settings/applications?connected={provider}").as_str())
+        Some(format!("/settings/applications?provider={provider}&outcome=connected").as_str())
     );
 }
 
 async fn link_field(app: &TestApp, provider: &str, column: &str) -> Option<String> {
     let sql = format!("SELECT {column} AS v FROM connected_accounts WHERE provider = '{provider}'");
-    let row = app
-        .db
-        .query_one(Statement::from_string(app.db.get_database_backend(), sql))
-        .await
-        .unwrap()?;
-    row.try_get::<Option<String>>("", "v").unwrap()
+    app.value::<Option<String>>(&sql).await.flatten()
 }
 
 async fn user_field(app: &TestApp, email: &str, column: &str) -> Option<String> {
     let sql = format!("SELECT {column} AS v FROM users WHERE email = '{email}'");
-    let row = app
-        .db
-        .query_one(Statement::from_string(app.db.get_database_backend(), sql))
-        .await
-        .unwrap()?;
-    row.try_get::<Option<String>>("", "v").unwrap()
+    app.value::<Option<String>>(&sql).await.flatten()
 }
 
 async fn applications_page(app: &TestApp, client: &reqwest::Client) -> String {
@@ -154,14 +143,8 @@ async fn instagram_connects_with_a_long_lived_token(app: TestApp) {
             .starts_with("1784")
     );
     // The long-lived token lives about 60 days.
-    let sql = "SELECT expires_at FROM connected_accounts WHERE provider = 'instagram'";
-    let row = app
-        .db
-        .query_one(Statement::from_string(app.db.get_database_backend(), sql))
-        .await
-        .unwrap()
-        .unwrap();
-    let expires: chrono::DateTime<chrono::Utc> = row.try_get("", "expires_at").unwrap();
+    let sql = "SELECT expires_at AS v FROM connected_accounts WHERE provider = 'instagram'";
+    let expires: chrono::DateTime<chrono::Utc> = app.value(sql).await.unwrap();
     assert!(
         expires > chrono::Utc::now() + chrono::Duration::days(50),
         "{expires}"
@@ -211,7 +194,7 @@ async fn an_account_of_another_user_is_refused(app: TestApp) {
     let res = app.connect(&second, "x", "ada", "allow").await;
     assert_eq!(
         location(res.headers()),
-        Some("/settings/applications?provider=x&issue=taken")
+        Some("/settings/applications?provider=x&outcome=taken")
     );
     assert_eq!(app.count("connected_accounts").await, 1);
     assert_eq!(
@@ -220,7 +203,7 @@ async fn an_account_of_another_user_is_refused(app: TestApp) {
         "nothing imported"
     );
     let page = expect_status(
-        app.get(&second, "/settings/applications?provider=x&issue=taken")
+        app.get(&second, "/settings/applications?provider=x&outcome=taken")
             .await,
         StatusCode::OK,
     )
@@ -237,14 +220,14 @@ async fn cancelling_changes_nothing(app: TestApp) {
     let res = app.connect(&client, "facebook", "ada", "cancel").await;
     assert_eq!(
         location(res.headers()),
-        Some("/settings/applications?provider=facebook&issue=cancelled")
+        Some("/settings/applications?provider=facebook&outcome=cancelled")
     );
     assert_eq!(app.count("connected_accounts").await, 0);
     assert_eq!(app.count("oauth_states").await, 0, "the state is used up");
     let page = expect_status(
         app.get(
             &client,
-            "/settings/applications?provider=facebook&issue=cancelled",
+            "/settings/applications?provider=facebook&outcome=cancelled",
         )
         .await,
         StatusCode::OK,
@@ -301,12 +284,6 @@ async fn tokens_are_stored_encrypted(app: TestApp) {
         assert!(stored.starts_with("v1:"), "{column} is sealed: {stored}");
     }
     let sql = "SELECT client_secret AS v FROM provider_settings WHERE provider = 'x'";
-    let row = app
-        .db
-        .query_one(Statement::from_string(app.db.get_database_backend(), sql))
-        .await
-        .unwrap()
-        .unwrap();
-    let secret: String = row.try_get("", "v").unwrap();
+    let secret: String = app.value(sql).await.unwrap();
     assert!(secret.starts_with("v1:") && !secret.contains("sandbox-x-secret"));
 }

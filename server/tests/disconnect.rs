@@ -97,7 +97,7 @@ async fn a_plain_form_post_comes_back_with_a_message(app: TestApp) {
     assert_eq!(res.status(), StatusCode::FOUND);
     assert_eq!(
         location(res.headers()),
-        Some("/settings/applications?disconnected=facebook")
+        Some("/settings/applications?provider=facebook&outcome=disconnected")
     );
     assert_eq!(app.count("connected_accounts").await, 0);
 }

@@ -17,17 +17,17 @@ db_tests!(
 
 fn form<'a>(provider: &'a str, secret: &'a str, enabled: bool) -> Vec<(&'a str, &'a str)> {
     let mut f = vec![
-        ("provider", provider),
-        ("client_id", "my-client"),
-        ("client_secret", secret),
-        ("scopes", "tweet.read users.read"),
-        ("authorize_url", "https://x.com/i/oauth2/authorize"),
-        ("token_url", "https://api.x.com/2/oauth2/token"),
-        ("profile_url", "https://api.x.com/2/users/me"),
-        ("revoke_url", "https://api.x.com/2/oauth2/revoke"),
+        ("input[provider]", provider),
+        ("input[client_id]", "my-client"),
+        ("input[client_secret]", secret),
+        ("input[settings][scopes]", "tweet.read users.read"),
+        ("input[settings][authorize_url]", "https://x.com/i/oauth2/authorize"),
+        ("input[settings][token_url]", "https://api.x.com/2/oauth2/token"),
+        ("input[settings][profile_url]", "https://api.x.com/2/users/me"),
+        ("input[settings][revoke_url]", "https://api.x.com/2/oauth2/revoke"),
     ];
     if enabled {
-        f.push(("enabled", "on"));
+        f.push(("input[enabled]", "on"));
     }
     f
 }
@@ -90,7 +90,7 @@ async fn secrets_are_write_only(app: TestApp) {
         .await
         .unwrap();
     assert!(
-        listed.contains(r#""secret_set":true,"scopes""#) && listed.contains(r#""offered":true"#),
+        listed.contains(r#""secret_set":true,"settings""#) && listed.contains(r#""offered":true"#),
         "{listed}"
     );
     let page = app
@@ -109,11 +109,11 @@ async fn secrets_are_write_only(app: TestApp) {
 async fn bad_values_are_refused_and_nothing_is_written(app: TestApp) {
     let admin = app.signed_in_admin("root@example.com").await;
     let mut bad_url = form("x", "s", true);
-    bad_url[4] = ("authorize_url", "javascript:alert(1)");
+    bad_url[4] = ("input[settings][authorize_url]", "javascript:alert(1)");
     let err = app_error(app.call(&admin, "save_provider_settings", &bad_url).await).await;
     assert_eq!(err.field(), Some("authorize_url"));
     let mut plain_http = form("x", "s", true);
-    plain_http[5] = ("token_url", "http://api.x.com/2/oauth2/token");
+    plain_http[5] = ("input[settings][token_url]", "http://api.x.com/2/oauth2/token");
     assert_eq!(
         app_error(
             app.call(&admin, "save_provider_settings", &plain_http)
@@ -131,11 +131,11 @@ async fn bad_values_are_refused_and_nothing_is_written(app: TestApp) {
         Some("enabled")
     );
     let google = [
-        ("provider", "google"),
-        ("client_id", "c"),
-        ("client_secret", "s"),
-        ("scopes", "openid"),
-        ("issuer", "not a url"),
+        ("input[provider]", "google"),
+        ("input[client_id]", "c"),
+        ("input[client_secret]", "s"),
+        ("input[settings][scopes]", "openid"),
+        ("input[settings][issuer]", "not a url"),
     ];
     assert_eq!(
         app_error(app.call(&admin, "save_provider_settings", &google).await)
@@ -150,7 +150,9 @@ async fn bad_values_are_refused_and_nothing_is_written(app: TestApp) {
             &form("myspace", "s", true),
         )
         .await;
-    assert_eq!(app_error(unknown).await, AppError::NotFound);
+    // A provider that does not exist cannot be named by the form: a malformed request.
+    assert_eq!(unknown.status(), StatusCode::BAD_REQUEST);
+    assert!(matches!(app_error(unknown).await, AppError::BadRequest(_)));
     assert_eq!(app.count("provider_settings").await, 0);
 }
 

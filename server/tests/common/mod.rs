@@ -72,6 +72,9 @@ impl Drop for DbGuard {
     }
 }
 
+/// The provider timeout of test apps, in milliseconds.
+pub const PROVIDER_TIMEOUT_MS: u64 = 1_000;
+
 /// A running app and what a test needs to talk to it.
 pub struct TestApp {
     /// `http://127.0.0.1:{port}`, also the app's `PUBLIC_URL`.
@@ -140,6 +143,8 @@ impl TestApp {
             ("BIND_ADDR", addr.to_string()),
             ("SANDBOX_URL", sandbox_url.clone()),
             ("SECRET_KEY", secret_key.clone()),
+            // Short, so that a test of a slow provider takes about a second.
+            ("PROVIDER_TIMEOUT_MS", PROVIDER_TIMEOUT_MS.to_string()),
         ];
         let config =
             Config::from_lookup(|k| vars.iter().find(|(n, _)| *n == k).map(|(_, v)| v.clone()))
@@ -167,21 +172,46 @@ impl TestApp {
 
     /// Registers the sandbox's app for `provider` (as an admin would), enabled.
     pub async fn configure(&self, provider: &str) {
+        use app::admin::configure::{configure_provider, input_from_row};
         let id = app::connections::ProviderId::from_slug(provider).unwrap();
         let endpoints = self.sandbox.endpoints(provider).unwrap();
-        let row = app::admin::settings::load_row(&self.db, id).await.unwrap();
-        let input = app::admin::settings::SettingsInput {
+        let row = app::connections::provider_store::load_row(&self.db, id)
+            .await
+            .unwrap();
+        let current = input_from_row(&row);
+        let input = app::admin::ProviderSettingsInput {
             enabled: true,
             client_id: server::sandbox::Sandbox::client_id(provider),
             client_secret: Some(server::sandbox::Sandbox::client_secret(provider)),
-            authorize_url: endpoints.authorize_url,
-            token_url: endpoints.token_url,
-            profile_url: endpoints.profile_url,
-            revoke_url: endpoints.revoke_url.unwrap_or_default(),
-            issuer: endpoints.issuer.unwrap_or_default(),
-            ..app::admin::settings::SettingsInput::from_row(&row)
+            settings: app::connections::ProviderSettings {
+                authorize_url: endpoints.authorize_url,
+                token_url: endpoints.token_url,
+                profile_url: endpoints.profile_url,
+                revoke_url: endpoints.revoke_url.unwrap_or_default(),
+                issuer: endpoints.issuer.unwrap_or_default(),
+                ..current.settings.clone()
+            },
+            ..current
         };
-        app::admin::settings::save(&self.db, &self.state.cipher, id, input)
+        configure_provider(&self.db, &self.state.cipher, &input)
+            .await
+            .unwrap();
+    }
+
+    /// Changes `provider`'s stored scopes and endpoints as an admin would (checked, then saved).
+    pub async fn change_settings(
+        &self,
+        provider: &str,
+        change: impl FnOnce(&mut app::connections::ProviderSettings),
+    ) {
+        use app::admin::configure::{configure_provider, input_from_row};
+        let id = app::connections::ProviderId::from_slug(provider).unwrap();
+        let row = app::connections::provider_store::load_row(&self.db, id)
+            .await
+            .unwrap();
+        let mut input = input_from_row(&row);
+        change(&mut input.settings);
+        configure_provider(&self.db, &self.state.cipher, &input)
             .await
             .unwrap();
     }
@@ -262,14 +292,14 @@ impl TestApp {
 
     /// Creates an administrator directly in the database and signs them in.
     pub async fn signed_in_admin(&self, email: &str) -> Client {
-        let new = app::accounts::server::NewUser {
+        let new = app::accounts::users::NewUser {
             email,
             password: "admin password",
             first_name: "Ada",
             last_name: "Admin",
-            admin: true,
+            role: app::db::entities::user::Role::Admin,
         };
-        app::accounts::server::create_user(&self.db, new)
+        app::accounts::users::create_user(&self.db, new)
             .await
             .unwrap();
         let client = self.client();
@@ -358,19 +388,23 @@ impl TestApp {
         back
     }
 
-    /// Number of rows in `table`.
-    pub async fn count(&self, table: &str) -> i64 {
+    /// The one value `sql` selects (as column `v`), or `None` when it selects no row: every
+    /// single-value read of the tests goes through here.
+    pub async fn value<T: sea_orm::TryGetable>(&self, sql: &str) -> Option<T> {
         let backend = self.db.get_database_backend();
         let row = self
             .db
-            .query_one(Statement::from_string(
-                backend,
-                format!("SELECT COUNT(*) AS n FROM {table}"),
-            ))
+            .query_one(Statement::from_string(backend, sql.to_owned()))
+            .await
+            .unwrap()?;
+        Some(row.try_get::<T>("", "v").unwrap())
+    }
+
+    /// Number of rows in `table`.
+    pub async fn count(&self, table: &str) -> i64 {
+        self.value(&format!("SELECT COUNT(*) AS v FROM {table}"))
             .await
             .unwrap()
-            .unwrap();
-        row.try_get::<i64>("", "n").unwrap()
     }
 }
 
