@@ -27,7 +27,7 @@ async fn connected(
     let res = app.connect(&client, provider, account, "allow").await;
     assert_eq!(
         location(res.headers()),
-        Some(format!("/settings/applications?connected={provider}").as_str())
+        Some(format!("/settings/applications?provider={provider}&outcome=connected").as_str())
     );
     client
 }
