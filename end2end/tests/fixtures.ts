@@ -61,11 +61,13 @@ export async function cardReady(card: Locator): Promise<void> {
 export async function disconnectIfConnected(page: Page, label: string): Promise<void> {
   await open(page, '/settings/applications');
   const card = providerCard(page, label);
-  const confirm = card.getByRole('button', { name: `Yes, disconnect ${label}` });
-  if ((await confirm.count()) === 0) return;
+  // The confirmation button is inside a closed <details>, out of the accessibility tree until
+  // its summary is opened: the summary tells whether the account is connected.
+  const disconnect = card.getByText('Disconnect', { exact: true });
+  if ((await disconnect.count()) === 0) return;
   await cardReady(card);
-  await card.getByText('Disconnect', { exact: true }).click();
-  await confirm.click();
+  await disconnect.click();
+  await card.getByRole('button', { name: `Yes, disconnect ${label}` }).click();
   await expect(page.getByRole('status')).toHaveText(`Your ${label} account is disconnected.`);
 }
 
