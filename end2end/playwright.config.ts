@@ -7,6 +7,9 @@ export default defineConfig({
   globalSetup: './global-setup.ts',
   timeout: 60_000,
   expect: { timeout: 10_000 },
+  // One at a time: every spec shares the sandbox's three people and the four providers' settings.
+  // Each spec creates its own users and undoes what it changes, but two running at once could
+  // still see each other's half-done changes (a provider disabled, an account connected).
   fullyParallel: false,
   workers: 1,
   retries: 0,

@@ -1,8 +1,16 @@
 // Every test fails when the browser reports a Rust panic or a hydration error, even if the
-// page happened to look right.
-import { test as base, expect } from '@playwright/test';
+// page happened to look right. Tests undo what they change (`undo`) and find cards by the
+// accessible name of their region, as a screen reader would.
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { test as base, expect, type Locator, type Page } from '@playwright/test';
+import { open, uniqueEmail } from './helpers';
 
-export const test = base.extend<{ browserErrors: void }>({
+/** Registers a step that restores what the test is about to change. */
+export type Undo = (step: () => Promise<unknown>) => void;
+
+export const test = base.extend<{ browserErrors: void; undo: Undo }>({
   browserErrors: [
     async ({ page }, use) => {
       const errors: string[] = [];
@@ -16,6 +24,68 @@ export const test = base.extend<{ browserErrors: void }>({
     },
     { auto: true },
   ],
+  // Runs after the test, passed or failed, last registered first, so the next spec finds the
+  // server as this one found it. Every step runs even when one fails. Depends on `page` so the
+  // page is still open while the steps run.
+  undo: async ({ page }, use) => {
+    const steps: Array<() => Promise<unknown>> = [];
+    await use((step) => steps.push(step));
+    const failures: unknown[] = [];
+    for (const step of steps.reverse()) {
+      try {
+        await step();
+      } catch (err) {
+        failures.push(err);
+      }
+    }
+    if (failures.length) throw new AggregateError(failures, 'undoing what the test changed failed');
+  },
 });
 
 export { expect };
+
+/**
+ * A provider's card, on Settings › Applications or Admin › Social apps: a `<section>` labelled
+ * by its `<h2>`, so a region named after the provider.
+ */
+export function providerCard(page: Page, label: string): Locator {
+  return page.getByRole('region', { name: label, exact: true });
+}
+
+/** Waits until a card (under Suspense) is interactive, after the page itself. */
+export async function cardReady(card: Locator): Promise<void> {
+  await expect(card).toHaveAttribute('data-hydrated', 'true');
+}
+
+/** Disconnects `label` for the user signed in on `page`, if it is connected. */
+export async function disconnectIfConnected(page: Page, label: string): Promise<void> {
+  await open(page, '/settings/applications');
+  const card = providerCard(page, label);
+  // The confirmation button is inside a closed <details>, out of the accessibility tree until
+  // its summary is opened: the summary tells whether the account is connected.
+  const disconnect = card.getByText('Disconnect', { exact: true });
+  if ((await disconnect.count()) === 0) return;
+  await cardReady(card);
+  await disconnect.click();
+  await card.getByRole('button', { name: `Yes, disconnect ${label}` }).click();
+  await expect(page.getByRole('status')).toHaveText(`Your ${label} account is disconnected.`);
+}
+
+/** The server binary `cargo leptos` built, which is also the CLI. */
+function serverBinary(): string {
+  const target = process.env.CARGO_TARGET_DIR ?? path.resolve(__dirname, '..', '..', 'target');
+  const binary = ['debug', 'release'].map((p) => path.join(target, p, 'server')).find((p) => existsSync(p));
+  if (!binary) throw new Error(`server binary not found under ${target}`);
+  return binary;
+}
+
+/** A new administrator of this test's own, created with the server's CLI (password on stdin). */
+export function createAdmin(name: string): { email: string; password: string } {
+  const admin = { email: uniqueEmail('admin'), password: 'admin-password-1' };
+  execFileSync(serverBinary(), ['create-admin', '--email', admin.email, '--name', name], {
+    input: `${admin.password}\n`,
+    env: process.env,
+    stdio: ['pipe', 'inherit', 'inherit'],
+  });
+  return admin;
+}
