@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod catalog;
 pub mod components;
 pub mod connections;
 #[cfg(feature = "ssr")]

@@ -184,5 +184,27 @@ async fn providers_are_offered_only_when_complete(app: TestApp) {
         .await
         .unwrap();
     assert!(page.contains("Connect X"), "{page}");
-    assert!(!page.contains("Connect Facebook"));
+    // Facebook with a client id but no secret is not offered, even when asked to be.
+    let facebook = [
+        ("input[provider]", "facebook"),
+        ("input[client_id]", "fb-client"),
+        ("input[settings][scopes]", "public_profile,email"),
+        ("input[settings][authorize_url]", "https://www.facebook.com/{version}/dialog/oauth"),
+        ("input[settings][token_url]", "https://graph.facebook.com/{version}/oauth/access_token"),
+        ("input[settings][profile_url]", "https://graph.facebook.com/{version}/me"),
+        ("input[settings][graph_version]", "v23.0"),
+    ];
+    let saved = app.call(&admin, "save_provider_settings", &facebook).await;
+    assert_eq!(saved.status(), StatusCode::OK);
+    let mut enabled = facebook.to_vec();
+    enabled.push(("input[enabled]", "on"));
+    let refused = app.call(&admin, "save_provider_settings", &enabled).await;
+    assert_eq!(app_error(refused).await.field(), Some("enabled"));
+    let page = app
+        .get(&user, "/settings/applications")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Connect X") && !page.contains("Connect Facebook"), "{page}");
 }

@@ -14,8 +14,6 @@ pub mod links;
 mod outcome;
 pub mod page;
 pub mod problem;
-mod provider_id;
-mod provider_settings;
 #[cfg(feature = "ssr")]
 pub mod provider_store;
 #[cfg(feature = "ssr")]
@@ -25,8 +23,7 @@ pub mod providers;
 pub use failure::ConnectFailure;
 pub use outcome::{CallbackRefusal, ConnectOutcome, UnknownValue};
 pub use page::ApplicationsPage;
-pub use provider_id::{ProviderId, UnknownProvider};
-pub use provider_settings::ProviderSettings;
+pub use crate::catalog::{ProviderId, ProviderSettings, UnknownProvider};
 
 use serde::{Deserialize, Serialize};
 

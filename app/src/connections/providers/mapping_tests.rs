@@ -18,7 +18,7 @@ impl From<Result<ProviderProfile, ProviderError>> for Mapped {
         match result {
             Ok(profile) => Self::Profile(profile),
             Err(err) => Self::Refused {
-                kind: err.kind(),
+                kind: err.outcome().as_str(),
                 message: err.to_string(),
             },
         }

@@ -9,7 +9,7 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
     pub user_id: i64,
-    pub provider: crate::connections::ProviderId,
+    pub provider: crate::catalog::ProviderId,
     pub provider_user_id: String,
     pub username: Option<String>,
     pub display_name: Option<String>,

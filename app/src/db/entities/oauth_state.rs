@@ -9,7 +9,7 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub state_hash: String,
     pub user_id: i64,
-    pub provider: crate::connections::ProviderId,
+    pub provider: crate::catalog::ProviderId,
     pub session_hash: String,
     pub pkce_verifier: String,
     pub nonce: Option<String>,

@@ -2,7 +2,7 @@
 
 use sea_orm::entity::prelude::*;
 
-use crate::connections::{ProviderId, ProviderSettings};
+use crate::catalog::{ProviderId, ProviderSettings};
 
 /// A row of `provider_settings`; `client_secret` is ciphertext.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use sea_orm::entity::prelude::*;
 
 /// The providers Orga Connect knows. Adding one: a variant here, its slug and label, and a
-/// module in `providers/` listed in `providers::provider_for`.
+/// module in `connections/providers/` listed in `connections::providers::provider_for`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 #[cfg_attr(feature = "ssr", derive(EnumIter, DeriveActiveEnum))]
