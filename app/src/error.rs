@@ -131,7 +131,9 @@ mod http_status {
     /// Sets the status of a failed server-function call. A plain form post (no JavaScript) is
     /// left alone: its answer is a redirect back to the form, which a 4xx status would break.
     pub(super) fn apply_to_server_fn_response(err: &AppError) {
-        if !crate::request::is_plain_form_post() && let Some(options) = use_context::<ResponseOptions>() {
+        if !crate::request::is_plain_form_post()
+            && let Some(options) = use_context::<ResponseOptions>()
+        {
             options.set_status(err.status());
         }
     }

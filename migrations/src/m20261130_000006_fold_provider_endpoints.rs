@@ -51,7 +51,11 @@ impl MigrationTrait for Migration {
         let db = manager.get_connection();
         let backend = db.get_database_backend();
         for (name, nullable) in FOLDED {
-            let definition = if nullable { "TEXT NULL" } else { "TEXT NOT NULL DEFAULT ''" };
+            let definition = if nullable {
+                "TEXT NULL"
+            } else {
+                "TEXT NOT NULL DEFAULT ''"
+            };
             db.execute_unprepared(&format!(
                 "ALTER TABLE provider_settings ADD COLUMN {name} {definition}"
             ))

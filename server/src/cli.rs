@@ -225,8 +225,7 @@ fn given_over_stored(
     };
     for (name, value) in new {
         let on_command_line = matches.is_some_and(|m| {
-            m.try_get_raw(&name).is_ok()
-                && m.value_source(&name) == Some(ValueSource::CommandLine)
+            m.try_get_raw(&name).is_ok() && m.value_source(&name) == Some(ValueSource::CommandLine)
         });
         if on_command_line {
             merged.insert(name, value);

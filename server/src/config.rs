@@ -67,21 +67,7 @@ impl Config {
             reason: format!("{bind_raw:?} is not an address like 127.0.0.1:3000 ({e})"),
         })?;
         let public_raw = lookup("PUBLIC_URL").unwrap_or_else(|| format!("http://{bind_addr}"));
-        let sandbox_addr = match lookup("SANDBOX_ADDR") {
-            Some(raw) => Some(
-                raw.parse::<SocketAddr>()
-                    .map_err(|e| ConfigError::Invalid {
-                        name: "SANDBOX_ADDR",
-                        reason: format!("{raw:?} is not an address like 127.0.0.1:3100 ({e})"),
-                    })?,
-            ),
-            None => None,
-        };
-        let sandbox_url = match (lookup("SANDBOX_URL"), sandbox_addr) {
-            (Some(raw), _) => Some(parse_url("SANDBOX_URL", &raw)?),
-            (None, Some(addr)) => Some(parse_url("SANDBOX_URL", &format!("http://{addr}"))?),
-            (None, None) => None,
-        };
+        let (sandbox_addr, sandbox_url) = sandbox_location(&lookup)?;
         let demo_mode = matches!(
             lookup("DEMO_MODE").as_deref(),
             Some("1" | "true" | "yes" | "on")
@@ -92,17 +78,7 @@ impl Config {
                 reason: "needs SANDBOX_ADDR (or SANDBOX_URL)".into(),
             });
         }
-        let timeout_raw =
-            lookup("PROVIDER_TIMEOUT_MS").unwrap_or_else(|| DEFAULT_PROVIDER_TIMEOUT_MS.to_string());
-        let provider_timeout = match timeout_raw.parse::<u64>() {
-            Ok(ms @ 1..=600_000) => std::time::Duration::from_millis(ms),
-            _ => {
-                return Err(ConfigError::Invalid {
-                    name: "PROVIDER_TIMEOUT_MS",
-                    reason: format!("{timeout_raw:?} is not a number of milliseconds from 1 to 600000"),
-                });
-            }
-        };
+        let provider_timeout = provider_timeout(&lookup)?;
         Ok(Self {
             provider_timeout,
             secret_key: lookup("SECRET_KEY"),
@@ -118,6 +94,43 @@ impl Config {
             log_filter: lookup("RUST_LOG")
                 .unwrap_or_else(|| "info,sqlx=warn,sea_orm=warn".to_owned()),
         })
+    }
+}
+
+/// `SANDBOX_ADDR` and `SANDBOX_URL` (which defaults to `http://{SANDBOX_ADDR}`).
+fn sandbox_location(
+    lookup: &impl Fn(&str) -> Option<String>,
+) -> Result<(Option<SocketAddr>, Option<Url>), ConfigError> {
+    let sandbox_addr = match lookup("SANDBOX_ADDR") {
+        Some(raw) => Some(
+            raw.parse::<SocketAddr>()
+                .map_err(|e| ConfigError::Invalid {
+                    name: "SANDBOX_ADDR",
+                    reason: format!("{raw:?} is not an address like 127.0.0.1:3100 ({e})"),
+                })?,
+        ),
+        None => None,
+    };
+    let sandbox_url = match (lookup("SANDBOX_URL"), sandbox_addr) {
+        (Some(raw), _) => Some(parse_url("SANDBOX_URL", &raw)?),
+        (None, Some(addr)) => Some(parse_url("SANDBOX_URL", &format!("http://{addr}"))?),
+        (None, None) => None,
+    };
+    Ok((sandbox_addr, sandbox_url))
+}
+
+/// `PROVIDER_TIMEOUT_MS`: from 1 ms to 10 minutes.
+fn provider_timeout(
+    lookup: &impl Fn(&str) -> Option<String>,
+) -> Result<std::time::Duration, ConfigError> {
+    let raw =
+        lookup("PROVIDER_TIMEOUT_MS").unwrap_or_else(|| DEFAULT_PROVIDER_TIMEOUT_MS.to_string());
+    match raw.parse::<u64>() {
+        Ok(ms @ 1..=600_000) => Ok(std::time::Duration::from_millis(ms)),
+        _ => Err(ConfigError::Invalid {
+            name: "PROVIDER_TIMEOUT_MS",
+            reason: format!("{raw:?} is not a number of milliseconds from 1 to 600000"),
+        }),
     }
 }
 

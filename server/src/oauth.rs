@@ -32,7 +32,12 @@ pub async fn connect(
             Redirect::to(url.as_str()).into_response()
         }
         Err(failure) => {
-            tracing::warn!(user_id, provider = slug, ?failure, "connect could not start");
+            tracing::warn!(
+                user_id,
+                provider = slug,
+                ?failure,
+                "connect could not start"
+            );
             back_to_applications(provider, failure.outcome())
         }
     }
@@ -54,7 +59,14 @@ pub async fn callback(
     let Some((user_id, session_id)) = signed_in(&state, &session).await else {
         return problem(&state, req, CallbackRefusal::SignedOut, Some(provider)).await;
     };
-    let taken = take_flow(&state, params.state.as_deref(), user_id, &session_id, provider).await;
+    let taken = take_flow(
+        &state,
+        params.state.as_deref(),
+        user_id,
+        &session_id,
+        provider,
+    )
+    .await;
     let flow = match taken {
         Ok(flow) => flow,
         Err(why) => {
@@ -63,7 +75,12 @@ pub async fn callback(
         }
     };
     if let Some(error) = params.error {
-        tracing::info!(user_id, provider = slug, error, "provider returned an error");
+        tracing::info!(
+            user_id,
+            provider = slug,
+            error,
+            "provider returned an error"
+        );
         let outcome = if error == "access_denied" {
             ConnectOutcome::Cancelled
         } else {
@@ -134,9 +151,12 @@ async fn problem(
     let slug = provider.map(ProviderId::slug).unwrap_or_default();
     let (mut parts, _) = req.into_parts();
     parts.method = Method::GET;
-    parts.uri = format!("/connect/problem?reason={}&provider={slug}", refusal.as_str())
-        .parse()
-        .unwrap_or_else(|_| Uri::from_static("/connect/problem"));
+    parts.uri = format!(
+        "/connect/problem?reason={}&provider={slug}",
+        refusal.as_str()
+    )
+    .parse()
+    .unwrap_or_else(|_| Uri::from_static("/connect/problem"));
     let context_state = state.clone();
     let options = state.leptos_options.clone();
     let render = leptos_axum::render_app_to_stream_with_context(

@@ -85,10 +85,34 @@ async fn sign_up_refuses_a_taken_email_and_writes_nothing(app: TestApp) {
 async fn sign_up_refuses_bad_input_and_writes_nothing(app: TestApp) {
     let client = app.client();
     let cases = [
-        ("Ada", "not-an-email", "long enough", "email", "valid email address"),
-        ("Ada", "ada@example", "long enough", "email", "valid email address"),
-        ("Ada", "ada@example.com", "short", "password", "at least 8 characters"),
-        ("   ", "ada@example.com", "long enough", "name", "Enter your name."),
+        (
+            "Ada",
+            "not-an-email",
+            "long enough",
+            "email",
+            "valid email address",
+        ),
+        (
+            "Ada",
+            "ada@example",
+            "long enough",
+            "email",
+            "valid email address",
+        ),
+        (
+            "Ada",
+            "ada@example.com",
+            "short",
+            "password",
+            "at least 8 characters",
+        ),
+        (
+            "   ",
+            "ada@example.com",
+            "long enough",
+            "name",
+            "Enter your name.",
+        ),
     ];
     for (name, email, password, field, words) in cases {
         let res = app

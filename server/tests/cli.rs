@@ -36,8 +36,10 @@ fn run_cli(app: &TestApp, args: &[&str], stdin: &str) -> std::process::Output {
 }
 
 async fn role_of(app: &TestApp, email: &str) -> Option<String> {
-    app.value(&format!("SELECT role AS v FROM users WHERE email = '{email}'"))
-        .await
+    app.value(&format!(
+        "SELECT role AS v FROM users WHERE email = '{email}'"
+    ))
+    .await
 }
 
 async fn create_admin_reads_the_password_from_stdin(app: TestApp) {

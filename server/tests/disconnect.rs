@@ -55,7 +55,10 @@ async fn disconnect_removes_the_link_and_revokes(app: TestApp) {
             .map(|(p, n)| n + usize::from(*p == provider && provider != "instagram"))
             .collect();
         let counts: Vec<usize> = after.iter().map(|(_, n)| *n).collect();
-        assert_eq!(counts, expected, "{provider}: revocations {before:?} -> {after:?}");
+        assert_eq!(
+            counts, expected,
+            "{provider}: revocations {before:?} -> {after:?}"
+        );
     }
 }
 

@@ -21,10 +21,22 @@ fn form<'a>(provider: &'a str, secret: &'a str, enabled: bool) -> Vec<(&'a str, 
         ("input[client_id]", "my-client"),
         ("input[client_secret]", secret),
         ("input[settings][scopes]", "tweet.read users.read"),
-        ("input[settings][authorize_url]", "https://x.com/i/oauth2/authorize"),
-        ("input[settings][token_url]", "https://api.x.com/2/oauth2/token"),
-        ("input[settings][profile_url]", "https://api.x.com/2/users/me"),
-        ("input[settings][revoke_url]", "https://api.x.com/2/oauth2/revoke"),
+        (
+            "input[settings][authorize_url]",
+            "https://x.com/i/oauth2/authorize",
+        ),
+        (
+            "input[settings][token_url]",
+            "https://api.x.com/2/oauth2/token",
+        ),
+        (
+            "input[settings][profile_url]",
+            "https://api.x.com/2/users/me",
+        ),
+        (
+            "input[settings][revoke_url]",
+            "https://api.x.com/2/oauth2/revoke",
+        ),
     ];
     if enabled {
         f.push(("input[enabled]", "on"));
@@ -113,7 +125,10 @@ async fn bad_values_are_refused_and_nothing_is_written(app: TestApp) {
     let err = app_error(app.call(&admin, "save_provider_settings", &bad_url).await).await;
     assert_eq!(err.field(), Some("authorize_url"));
     let mut plain_http = form("x", "s", true);
-    plain_http[5] = ("input[settings][token_url]", "http://api.x.com/2/oauth2/token");
+    plain_http[5] = (
+        "input[settings][token_url]",
+        "http://api.x.com/2/oauth2/token",
+    );
     assert_eq!(
         app_error(
             app.call(&admin, "save_provider_settings", &plain_http)
@@ -189,9 +204,18 @@ async fn providers_are_offered_only_when_complete(app: TestApp) {
         ("input[provider]", "facebook"),
         ("input[client_id]", "fb-client"),
         ("input[settings][scopes]", "public_profile,email"),
-        ("input[settings][authorize_url]", "https://www.facebook.com/{version}/dialog/oauth"),
-        ("input[settings][token_url]", "https://graph.facebook.com/{version}/oauth/access_token"),
-        ("input[settings][profile_url]", "https://graph.facebook.com/{version}/me"),
+        (
+            "input[settings][authorize_url]",
+            "https://www.facebook.com/{version}/dialog/oauth",
+        ),
+        (
+            "input[settings][token_url]",
+            "https://graph.facebook.com/{version}/oauth/access_token",
+        ),
+        (
+            "input[settings][profile_url]",
+            "https://graph.facebook.com/{version}/me",
+        ),
         ("input[settings][graph_version]", "v23.0"),
     ];
     let saved = app.call(&admin, "save_provider_settings", &facebook).await;
@@ -206,5 +230,8 @@ async fn providers_are_offered_only_when_complete(app: TestApp) {
         .text()
         .await
         .unwrap();
-    assert!(page.contains("Connect X") && !page.contains("Connect Facebook"), "{page}");
+    assert!(
+        page.contains("Connect X") && !page.contains("Connect Facebook"),
+        "{page}"
+    );
 }

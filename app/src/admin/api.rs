@@ -26,7 +26,10 @@ pub async fn save_provider_settings(input: ProviderSettingsInput) -> Result<Prov
     let state = crate::state::AppState::current()?;
     super::configure::configure_provider(&state.db, &state.cipher, &input).await?;
     if crate::accounts::session::is_plain_form_post() {
-        leptos_axum::redirect(&format!("/admin/social-apps?saved={}", input.provider.slug()));
+        leptos_axum::redirect(&format!(
+            "/admin/social-apps?saved={}",
+            input.provider.slug()
+        ));
     }
     Ok(input.provider)
 }

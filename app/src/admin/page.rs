@@ -7,7 +7,8 @@ use leptos_router::hooks::use_query_map;
 use super::ProviderSettingsView;
 use super::api::{SaveProviderSettings, get_provider_settings, list_provider_settings};
 use crate::components::{ErrorAlert, Flash, TextField};
-use crate::connections::ProviderId;
+use crate::connections::{ProviderId, ProviderSettings};
+use crate::error::AppError;
 
 /// Admin › Social apps.
 #[component]
@@ -71,11 +72,12 @@ fn ProviderCard(initial: ProviderSettingsView) -> impl IntoView {
     }
 }
 
+/// A provider's name, badges, redirect URI and settings form.
 #[component]
 fn CardBody(
     s: ProviderSettingsView,
     save: ServerAction<SaveProviderSettings>,
-    error: Signal<Option<crate::error::AppError>>,
+    error: Signal<Option<AppError>>,
 ) -> impl IntoView {
     let p = s.provider;
     let prefix = p.slug();
@@ -86,20 +88,8 @@ fn CardBody(
         "Shown once by the provider; stored encrypted."
     };
     let secret_placeholder = s.secret_set.then(|| "•••••••• (saved)".to_owned());
-    let is_google = p.uses_discovery();
-    let uses_graph = p.uses_graph_version();
-    let settings = s.settings.clone();
     view! {
-        <div class="provider-head">
-            <span class=format!("provider-logo provider-{prefix}") aria-hidden="true">{p.label().chars().next()}</span>
-            <h2 id=format!("provider-{prefix}")>{p.label()}</h2>
-            {s.sandbox.then(|| view! { <span class="badge badge-sandbox">"Sandbox"</span> })}
-            {if s.offered {
-                view! { <span class="badge badge-on">"Offered to users"</span> }.into_any()
-            } else {
-                view! { <span class="badge badge-off">"Not offered"</span> }.into_any()
-            }}
-        </div>
+        <CardHead provider=p sandbox=s.sandbox offered=s.offered/>
         <RedirectUri uri=s.redirect_uri.clone()/>
         <ActionForm action=save attr:class="form" attr:novalidate=true>
             <ErrorAlert error=error/>
@@ -115,37 +105,70 @@ fn CardBody(
                     placeholder=secret_placeholder.unwrap_or_default() hint=secret_hint error=error
                 />
             </div>
-            <TextField label="Scopes" name="input[settings][scopes]" id_prefix=prefix value=v(&settings.scopes) error=error/>
-            <details class="advanced">
-                <summary>"Advanced: endpoints"</summary>
-                {if is_google {
-                    view! {
-                        <TextField
-                            label="OpenID Connect issuer" name="input[settings][issuer]" kind="url" id_prefix=prefix value=v(&settings.issuer) error=error
-                            hint="Endpoints and signing keys are read from {issuer}/.well-known/openid-configuration."
-                        />
-                    }.into_any()
-                } else {
-                    view! {
-                        <TextField label="Authorize URL" name="input[settings][authorize_url]" kind="url" id_prefix=prefix value=v(&settings.authorize_url) error=error/>
-                        <TextField label="Token URL" name="input[settings][token_url]" kind="url" id_prefix=prefix value=v(&settings.token_url) error=error/>
-                        <TextField label="Profile URL" name="input[settings][profile_url]" kind="url" id_prefix=prefix value=v(&settings.profile_url) error=error/>
-                        <TextField label="Revoke URL" name="input[settings][revoke_url]" kind="url" id_prefix=prefix value=v(&settings.revoke_url) error=error hint="Leave empty if the provider has none."/>
-                    }.into_any()
-                }}
-                {uses_graph.then(|| view! {
-                    <TextField
-                        label="Graph API version" name="input[settings][graph_version]" id_prefix=prefix value=v(&settings.graph_version) error=error
-                        hint="Replaces {version} in the URLs above."
-                    />
-                })}
-            </details>
+            <TextField label="Scopes" name="input[settings][scopes]" id_prefix=prefix value=v(&s.settings.scopes) error=error/>
+            <AdvancedFields provider=p settings=s.settings.clone() error=error/>
             <div class="form-actions">
                 <button type="submit" class="btn btn-primary" disabled=move || save.pending().get()>
                     {format!("Save {}", p.label())}
                 </button>
             </div>
         </ActionForm>
+    }
+}
+
+/// The provider's logo, name and whether it is offered.
+#[component]
+fn CardHead(provider: ProviderId, sandbox: bool, offered: bool) -> impl IntoView {
+    let prefix = provider.slug();
+    view! {
+        <div class="provider-head">
+            <span class=format!("provider-logo provider-{prefix}") aria-hidden="true">{provider.label().chars().next()}</span>
+            <h2 id=format!("provider-{prefix}")>{provider.label()}</h2>
+            {sandbox.then(|| view! { <span class="badge badge-sandbox">"Sandbox"</span> })}
+            {if offered {
+                view! { <span class="badge badge-on">"Offered to users"</span> }.into_any()
+            } else {
+                view! { <span class="badge badge-off">"Not offered"</span> }.into_any()
+            }}
+        </div>
+    }
+}
+
+/// "Advanced: endpoints": the issuer of an OpenID Connect provider, the endpoints of the others,
+/// and the Graph API version where URLs carry one.
+#[component]
+fn AdvancedFields(
+    provider: ProviderId,
+    settings: ProviderSettings,
+    error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    let prefix = provider.slug();
+    let v = |value: &str| Signal::stored(value.to_owned());
+    view! {
+        <details class="advanced">
+            <summary>"Advanced: endpoints"</summary>
+            {if provider.uses_discovery() {
+                view! {
+                    <TextField
+                        label="OpenID Connect issuer" name="input[settings][issuer]" kind="url" id_prefix=prefix value=v(&settings.issuer) error=error
+                        hint="Endpoints and signing keys are read from {issuer}/.well-known/openid-configuration."
+                    />
+                }.into_any()
+            } else {
+                view! {
+                    <TextField label="Authorize URL" name="input[settings][authorize_url]" kind="url" id_prefix=prefix value=v(&settings.authorize_url) error=error/>
+                    <TextField label="Token URL" name="input[settings][token_url]" kind="url" id_prefix=prefix value=v(&settings.token_url) error=error/>
+                    <TextField label="Profile URL" name="input[settings][profile_url]" kind="url" id_prefix=prefix value=v(&settings.profile_url) error=error/>
+                    <TextField label="Revoke URL" name="input[settings][revoke_url]" kind="url" id_prefix=prefix value=v(&settings.revoke_url) error=error hint="Leave empty if the provider has none."/>
+                }.into_any()
+            }}
+            {provider.uses_graph_version().then(|| view! {
+                <TextField
+                    label="Graph API version" name="input[settings][graph_version]" id_prefix=prefix value=v(&settings.graph_version) error=error
+                    hint="Replaces {version} in the URLs above."
+                />
+            })}
+        </details>
     }
 }
 

@@ -9,7 +9,10 @@ use crate::error::AppError;
 
 /// Checks every field of `input`; `secret_saved` says whether a secret is already stored (an
 /// offered provider needs one). Returns the normalised row to store.
-pub fn check(input: &ProviderSettingsInput, secret_saved: bool) -> Result<NewProviderRow, AppError> {
+pub fn check(
+    input: &ProviderSettingsInput,
+    secret_saved: bool,
+) -> Result<NewProviderRow, AppError> {
     let provider = input.provider;
     let client_id = printable("client_id", "Client id", &input.client_id, 512)?;
     let client_secret = match input.client_secret.as_deref().map(str::trim) {
@@ -72,7 +75,12 @@ fn check_settings(input: &ProviderSettingsInput) -> Result<ProviderSettings, App
         settings.issuer = issuer.trim_end_matches('/').to_owned();
         return Ok(settings);
     }
-    settings.authorize_url = endpoint("authorize_url", "Authorize URL", &given.authorize_url, version)?;
+    settings.authorize_url = endpoint(
+        "authorize_url",
+        "Authorize URL",
+        &given.authorize_url,
+        version,
+    )?;
     settings.token_url = endpoint("token_url", "Token URL", &given.token_url, version)?;
     settings.profile_url = endpoint("profile_url", "Profile URL", &given.profile_url, version)?;
     if !given.revoke_url.trim().is_empty() {
@@ -178,7 +186,9 @@ mod tests {
     }
 
     fn field_of(input: &ProviderSettingsInput) -> Option<String> {
-        check(input, false).err().and_then(|e| e.field().map(str::to_owned))
+        check(input, false)
+            .err()
+            .and_then(|e| e.field().map(str::to_owned))
     }
 
     #[test]
@@ -194,10 +204,22 @@ mod tests {
     #[test]
     fn bad_values_name_their_field() {
         let cases = [
-            (with(|i| i.settings.token_url = "not a url".into()), "token_url"),
-            (with(|i| i.settings.token_url = "http://graph.facebook.com/x".into()), "token_url"),
-            (with(|i| i.settings.authorize_url = "ftp://x.example/".into()), "authorize_url"),
-            (with(|i| i.settings.graph_version = "23".into()), "graph_version"),
+            (
+                with(|i| i.settings.token_url = "not a url".into()),
+                "token_url",
+            ),
+            (
+                with(|i| i.settings.token_url = "http://graph.facebook.com/x".into()),
+                "token_url",
+            ),
+            (
+                with(|i| i.settings.authorize_url = "ftp://x.example/".into()),
+                "authorize_url",
+            ),
+            (
+                with(|i| i.settings.graph_version = "23".into()),
+                "graph_version",
+            ),
             (with(|i| i.client_id = "a b".into()), "client_id"),
             (with(|i| i.settings.scopes = " ".into()), "scopes"),
             (with(|i| i.client_secret = None), "enabled"),

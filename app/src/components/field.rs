@@ -42,25 +42,13 @@ pub fn TextField(
     };
     let hint_id = format!("{id}-hint");
     let error_id = format!("{id}-error");
-    let message = move || {
+    let message = Signal::derive(move || {
         error
             .get()
             .filter(|e| e.field() == Some(key))
             .map(|e| e.to_string())
-    };
-    let described_by = {
-        let (hint_id, error_id) = (hint_id.clone(), error_id.clone());
-        move || {
-            let mut ids = Vec::new();
-            if hint.is_some() {
-                ids.push(hint_id.clone());
-            }
-            if message().is_some() {
-                ids.push(error_id.clone());
-            }
-            (!ids.is_empty()).then(|| ids.join(" "))
-        }
-    };
+    });
+    let described_by = described_by(hint.map(|_| hint_id.clone()), error_id.clone(), message);
     view! {
         <div class="field">
             <label for=id.clone()>{label}</label>
@@ -72,16 +60,35 @@ pub fn TextField(
                 placeholder=placeholder
                 required=required
                 value=move || value.map(|v| v.get())
-                aria-invalid=move || message().is_some().then_some("true")
+                aria-invalid=move || message.get().is_some().then_some("true")
                 aria-describedby=described_by
             />
             {hint.map(|h| view! { <p class="hint" id=hint_id>{h}</p> })}
-            {move || message().map(|m| view! { <p class="field-error" id=error_id.clone()>{m}</p> })}
+            {move || message.get().map(|m| view! { <p class="field-error" id=error_id.clone()>{m}</p> })}
         </div>
     }
 }
 
 /// `token_url` for `input[settings][token_url]`: the name errors use for a nested form field.
 fn field_key(name: &str) -> &str {
-    name.rsplit('[').next().unwrap_or(name).trim_end_matches(']')
+    name.rsplit('[')
+        .next()
+        .unwrap_or(name)
+        .trim_end_matches(']')
+}
+
+/// The ids that describe an input: its hint, and its error while there is one.
+fn described_by(
+    hint_id: Option<String>,
+    error_id: String,
+    message: Signal<Option<String>>,
+) -> impl Fn() -> Option<String> + Send + Sync + Clone + 'static {
+    move || {
+        let ids: Vec<String> = hint_id
+            .clone()
+            .into_iter()
+            .chain(message.get().map(|_| error_id.clone()))
+            .collect();
+        (!ids.is_empty()).then(|| ids.join(" "))
+    }
 }

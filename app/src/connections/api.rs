@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::{ApplicationCard, ConnectOutcome, ProviderId};
+use super::{ApplicationCard, ProviderId};
 use crate::error::AppError;
 
 /// The providers offered to the signed-in user, each with their link if connected.
@@ -22,7 +22,7 @@ pub async fn disconnect_account(provider: ProviderId) -> Result<ProviderId, AppE
     let state = crate::state::AppState::current()?;
     super::links::disconnect(&state, user.id, provider).await?;
     if crate::accounts::session::is_plain_form_post() {
-        leptos_axum::redirect(&ConnectOutcome::Disconnected.applications_url(provider));
+        leptos_axum::redirect(&super::ConnectOutcome::Disconnected.applications_url(provider));
     }
     Ok(provider)
 }

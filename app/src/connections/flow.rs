@@ -6,11 +6,11 @@ use oauth2::{CsrfToken, PkceCodeChallenge};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use sha2::{Digest, Sha256};
 
+use super::ProviderId;
 use super::failure::ConnectFailure;
 use super::links::link_account;
 use super::provider_store::{load_config, redirect_uri};
 use super::providers::{AuthorizeRequest, ProviderProfile, provider_for};
-use super::ProviderId;
 use crate::db::entities::oauth_state;
 use crate::error::AppError;
 use crate::state::AppState;
@@ -150,4 +150,3 @@ pub async fn finish_connect(
     link_account(state, user_id, provider, &profile, &tokens).await?;
     Ok(profile)
 }
-

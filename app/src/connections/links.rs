@@ -42,51 +42,56 @@ pub(super) async fn link_account(
         .one(&txn)
         .await
         .map_err(AppError::from)?;
-    let now = Utc::now();
-    let access = state
-        .cipher
-        .seal(
-            tokens.access_token.expose(),
-            &token_purpose(provider, "access_token"),
-        )
-        .map_err(AppError::from)?;
-    let refresh = match &tokens.refresh_token {
-        Some(t) => Some(
-            state
-                .cipher
-                .seal(t.expose(), &token_purpose(provider, "refresh_token"))
-                .map_err(AppError::from)?,
-        ),
-        None => None,
-    };
     let mut row = match existing {
         Some(found) => found.into(),
         None => connected_account::ActiveModel {
-            created_at: Set(now),
+            created_at: Set(Utc::now()),
             user_id: Set(user_id),
             provider: Set(provider),
             ..Default::default()
         },
     };
+    set_profile_and_tokens(&mut row, state, provider, profile, tokens)?;
+    row.save(&txn).await.map_err(AppError::from)?;
+    fill_empty_profile(&txn, user_id, profile)
+        .await
+        .map_err(AppError::from)?;
+    txn.commit().await.map_err(AppError::from)?;
+    Ok(())
+}
+
+/// Writes the provider's profile and the sealed tokens into a link's row.
+fn set_profile_and_tokens(
+    row: &mut connected_account::ActiveModel,
+    state: &AppState,
+    provider: ProviderId,
+    profile: &ProviderProfile,
+    tokens: &TokenSet,
+) -> Result<(), AppError> {
+    let seal = |kind: &str, token: &crate::crypto::Secret| {
+        state
+            .cipher
+            .seal(token.expose(), &token_purpose(provider, kind))
+    };
+    let now = Utc::now();
     row.provider_user_id = Set(profile.id.clone());
     row.username = Set(profile.username.clone());
     row.display_name = Set(profile.display_name.clone());
     row.email = Set(profile.email.clone());
     row.avatar_url = Set(profile.avatar_url.clone());
     row.profile_url = Set(profile.profile_url.clone());
-    row.access_token = Set(access);
-    row.refresh_token = Set(refresh);
+    row.access_token = Set(seal("access_token", &tokens.access_token)?);
+    row.refresh_token = Set(tokens
+        .refresh_token
+        .as_ref()
+        .map(|t| seal("refresh_token", t))
+        .transpose()?);
     row.expires_at = Set(tokens
         .expires_in
         .filter(|s| *s > 0)
         .map(|s| now + Duration::seconds(s)));
     row.scopes = Set(tokens.scopes.clone().unwrap_or_default());
     row.updated_at = Set(now);
-    row.save(&txn).await.map_err(AppError::from)?;
-    fill_empty_profile(&txn, user_id, profile)
-        .await
-        .map_err(AppError::from)?;
-    txn.commit().await.map_err(AppError::from)?;
     Ok(())
 }
 
@@ -215,11 +220,7 @@ pub async fn disconnect(
     connected_account::Entity::delete_by_id(link.id)
         .exec(&state.db)
         .await?;
-    tracing::info!(
-        user_id,
-        provider = provider.slug(),
-        "account disconnected"
-    );
+    tracing::info!(user_id, provider = provider.slug(), "account disconnected");
     revoke_quietly(state, provider, &link).await;
     Ok(())
 }

@@ -19,11 +19,11 @@ pub mod provider_store;
 #[cfg(feature = "ssr")]
 pub mod providers;
 
+pub use crate::catalog::{ProviderId, ProviderSettings, UnknownProvider};
 #[cfg(feature = "ssr")]
 pub use failure::ConnectFailure;
 pub use outcome::{CallbackRefusal, ConnectOutcome, UnknownValue};
 pub use page::ApplicationsPage;
-pub use crate::catalog::{ProviderId, ProviderSettings, UnknownProvider};
 
 use serde::{Deserialize, Serialize};
 

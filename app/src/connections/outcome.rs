@@ -116,7 +116,9 @@ impl ConnectOutcome {
             Self::NotOffered => {
                 format!("{p} is not available on this server right now. Nothing was changed.")
             }
-            Self::Failed => format!("Connecting {p} failed. Nothing was changed; please try again."),
+            Self::Failed => {
+                format!("Connecting {p} failed. Nothing was changed; please try again.")
+            }
         }
     }
 
@@ -200,7 +202,10 @@ impl FromStr for ConnectOutcome {
     type Err = UnknownValue;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::ALL.into_iter().find(|o| o.as_str() == s).ok_or(UnknownValue)
+        Self::ALL
+            .into_iter()
+            .find(|o| o.as_str() == s)
+            .ok_or(UnknownValue)
     }
 }
 
@@ -208,7 +213,10 @@ impl FromStr for CallbackRefusal {
     type Err = UnknownValue;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::ALL.into_iter().find(|r| r.as_str() == s).ok_or(UnknownValue)
+        Self::ALL
+            .into_iter()
+            .find(|r| r.as_str() == s)
+            .ok_or(UnknownValue)
     }
 }
 

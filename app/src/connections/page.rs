@@ -9,7 +9,9 @@ use super::{ApplicationCard, ConnectOutcome, ConnectionView, ProviderId};
 use crate::components::Flash;
 
 /// The outcome a flow or a form post came back with, from the query string.
-fn outcome_from_query(query: &leptos_router::params::ParamsMap) -> Option<(ProviderId, ConnectOutcome)> {
+fn outcome_from_query(
+    query: &leptos_router::params::ParamsMap,
+) -> Option<(ProviderId, ConnectOutcome)> {
     let provider = query.get("provider")?.parse().ok()?;
     let outcome = query.get("outcome")?.parse().ok()?;
     Some((provider, outcome))

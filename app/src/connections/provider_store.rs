@@ -31,7 +31,9 @@ fn default_row(provider: ProviderId) -> Model {
 
 /// The stored row, or the real provider's defaults with no credentials.
 pub async fn load_row(db: &DatabaseConnection, provider: ProviderId) -> Result<Model, AppError> {
-    let stored = provider_settings::Entity::find_by_id(provider).one(db).await?;
+    let stored = provider_settings::Entity::find_by_id(provider)
+        .one(db)
+        .await?;
     Ok(stored.unwrap_or_else(|| default_row(provider)))
 }
 
@@ -40,10 +42,12 @@ pub async fn load_rows(db: &DatabaseConnection) -> Result<Vec<Model>, AppError> 
     let mut stored = provider_settings::Entity::find().all(db).await?;
     Ok(ProviderId::ALL
         .into_iter()
-        .map(|provider| match stored.iter().position(|r| r.provider == provider) {
-            Some(at) => stored.swap_remove(at),
-            None => default_row(provider),
-        })
+        .map(
+            |provider| match stored.iter().position(|r| r.provider == provider) {
+                Some(at) => stored.swap_remove(at),
+                None => default_row(provider),
+            },
+        )
         .collect())
 }
 

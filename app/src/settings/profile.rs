@@ -6,6 +6,8 @@ use super::api::{UpdateProfile, list_profile_links};
 use crate::accounts::UserView;
 use crate::accounts::guard::use_auth;
 use crate::components::{ErrorAlert, Flash, TextField};
+use crate::connections::{ConnectionView, ProviderId};
+use crate::error::AppError;
 
 /// A round picture, or the user's initials when there is none.
 #[component]
@@ -49,59 +51,84 @@ pub fn ProfilePage() -> impl IntoView {
                 let user = auth.user.get()?;
                 let links = links.await.unwrap_or_default();
                 Some(view! {
-                    <div class="card profile-card">
-                        <Avatar user=user.clone() class="avatar avatar-lg"/>
-                        <dl class="details">
-                            <dt>"Name"</dt>
-                            <dd data-testid="profile-name">{user.display_name()}</dd>
-                            <dt>"Email"</dt>
-                            <dd>{user.email.clone()}</dd>
-                            <dt>"Role"</dt>
-                            <dd>{if user.is_admin { "Administrator" } else { "Member" }}</dd>
-                            <dt>"Connected profiles"</dt>
-                            <dd>
-                                {if links.is_empty() {
-                                    view! { <span class="muted">"None yet — connect one in Applications."</span> }.into_any()
-                                } else {
-                                    view! {
-                                        <ul class="link-list">
-                                            {links.into_iter().map(|(p, c)| {
-                                                let text = c.username.clone().map(|u| format!("@{u}")).or(c.display_name.clone()).unwrap_or_default();
-                                                view! {
-                                                    <li>
-                                                        <span class="link-provider">{p.label()}</span>" "
-                                                        {match c.profile_url {
-                                                            Some(href) => view! { <a href=href target="_blank" rel="noopener noreferrer">{text}</a> }.into_any(),
-                                                            None => view! { <span>{text}</span> }.into_any(),
-                                                        }}
-                                                    </li>
-                                                }
-                                            }).collect_view()}
-                                        </ul>
-                                    }.into_any()
-                                }}
-                            </dd>
-                        </dl>
-                    </div>
-                    <section class="card" aria-labelledby="edit-profile">
-                        <h2 id="edit-profile">"Edit profile"</h2>
-                        <ActionForm action=save attr:class="form" attr:novalidate=true>
-                            <ErrorAlert error=error/>
-                            <div class="grid-2">
-                                <TextField label="First name" name="first_name" autocomplete="given-name" value=Signal::stored(user.first_name.clone()) error=error/>
-                                <TextField label="Last name" name="last_name" autocomplete="family-name" value=Signal::stored(user.last_name.clone()) error=error/>
-                            </div>
-                            <TextField
-                                label="Avatar URL" name="avatar_url" kind="url" value=Signal::stored(user.avatar_url.clone().unwrap_or_default())
-                                hint="A picture address (https://…). Leave empty to show your initials." error=error
-                            />
-                            <div class="form-actions">
-                                <button type="submit" class="btn btn-primary" disabled=move || save.pending().get()>"Save profile"</button>
-                            </div>
-                        </ActionForm>
-                    </section>
+                    <ProfileCard user=user.clone() links=links/>
+                    <EditProfile user=user save=save error=error/>
                 })
             })}
         </Suspense>
+    }
+}
+
+/// Who the user is here, and the profiles they connected.
+#[component]
+fn ProfileCard(user: UserView, links: Vec<(ProviderId, ConnectionView)>) -> impl IntoView {
+    view! {
+        <div class="card profile-card">
+            <Avatar user=user.clone() class="avatar avatar-lg"/>
+            <dl class="details">
+                <dt>"Name"</dt>
+                <dd data-testid="profile-name">{user.display_name()}</dd>
+                <dt>"Email"</dt>
+                <dd>{user.email.clone()}</dd>
+                <dt>"Role"</dt>
+                <dd>{if user.is_admin { "Administrator" } else { "Member" }}</dd>
+                <dt>"Connected profiles"</dt>
+                <dd><ProfileLinks links=links/></dd>
+            </dl>
+        </div>
+    }
+}
+
+/// The connected profiles as links to them (where the provider has a public page).
+#[component]
+fn ProfileLinks(links: Vec<(ProviderId, ConnectionView)>) -> impl IntoView {
+    if links.is_empty() {
+        return view! { <span class="muted">"None yet — connect one in Applications."</span> }
+            .into_any();
+    }
+    view! {
+        <ul class="link-list">
+            {links.into_iter().map(|(p, c)| {
+                let text = c.username.clone().map(|u| format!("@{u}")).or(c.display_name.clone()).unwrap_or_default();
+                view! {
+                    <li>
+                        <span class="link-provider">{p.label()}</span>" "
+                        {match c.profile_url {
+                            Some(href) => view! { <a href=href target="_blank" rel="noopener noreferrer">{text}</a> }.into_any(),
+                            None => view! { <span>{text}</span> }.into_any(),
+                        }}
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
+    }
+    .into_any()
+}
+
+/// The form to change name and picture.
+#[component]
+fn EditProfile(
+    user: UserView,
+    save: ServerAction<UpdateProfile>,
+    error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    view! {
+        <section class="card" aria-labelledby="edit-profile">
+            <h2 id="edit-profile">"Edit profile"</h2>
+            <ActionForm action=save attr:class="form" attr:novalidate=true>
+                <ErrorAlert error=error/>
+                <div class="grid-2">
+                    <TextField label="First name" name="first_name" autocomplete="given-name" value=Signal::stored(user.first_name.clone()) error=error/>
+                    <TextField label="Last name" name="last_name" autocomplete="family-name" value=Signal::stored(user.last_name.clone()) error=error/>
+                </div>
+                <TextField
+                    label="Avatar URL" name="avatar_url" kind="url" value=Signal::stored(user.avatar_url.clone().unwrap_or_default())
+                    hint="A picture address (https://…). Leave empty to show your initials." error=error
+                />
+                <div class="form-actions">
+                    <button type="submit" class="btn btn-primary" disabled=move || save.pending().get()>"Save profile"</button>
+                </div>
+            </ActionForm>
+        </section>
     }
 }

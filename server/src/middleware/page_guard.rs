@@ -11,8 +11,8 @@ use tower_sessions::Session;
 use app::accounts::UserView;
 use app::accounts::guard::SessionUser;
 use app::accounts::session::session_user;
-use app::error::AppError;
 use app::accounts::validate::encode_query_value;
+use app::error::AppError;
 use app::state::AppState;
 
 /// Attaches the session's user to page requests and guards `/settings…` and `/admin…`.

@@ -14,8 +14,8 @@ use super::{
     AuthorizeRequest, Provider, ProviderConfig, ProviderError, ProviderProfile, TokenAnswer,
     TokenSet, non_empty, standard_authorize_url,
 };
-use crate::connections::ProviderSettings;
 use crate::connections::ProviderId;
+use crate::connections::ProviderSettings;
 use crate::crypto::Secret;
 
 /// Facebook.

@@ -16,8 +16,8 @@ use super::{
     AuthorizeRequest, Provider, ProviderConfig, ProviderError, ProviderProfile, TokenAnswer,
     TokenSet, non_empty, standard_authorize_url,
 };
-use crate::connections::ProviderSettings;
 use crate::connections::ProviderId;
+use crate::connections::ProviderSettings;
 use crate::crypto::Secret;
 
 /// Google.
@@ -241,7 +241,8 @@ impl Provider for Google {
         let doc = discover(cfg, http).await?;
         let Some(endpoint) = doc
             .revocation_endpoint
-            .or_else(|| ProviderSettings::optional(&cfg.settings.revoke_url).map(str::to_owned)) else {
+            .or_else(|| ProviderSettings::optional(&cfg.settings.revoke_url).map(str::to_owned))
+        else {
             return Ok(());
         };
         send(

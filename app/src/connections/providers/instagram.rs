@@ -16,8 +16,8 @@ use super::{
     AuthorizeRequest, Provider, ProviderConfig, ProviderError, ProviderProfile, TokenAnswer,
     TokenSet, non_empty, standard_authorize_url,
 };
-use crate::connections::ProviderSettings;
 use crate::connections::ProviderId;
+use crate::connections::ProviderSettings;
 use crate::crypto::Secret;
 
 /// Instagram.
@@ -171,8 +171,9 @@ impl Provider for Instagram {
             ("redirect_uri", redirect_uri),
             ("code", code),
         ];
-        let short =
-            parse_short_token(&send(http.post(cfg.url(&cfg.settings.token_url)?).form(&form)).await?)?;
+        let short = parse_short_token(
+            &send(http.post(cfg.url(&cfg.settings.token_url)?).form(&form)).await?,
+        )?;
         let short_token =
             non_empty(short.access_token).ok_or(ProviderError::MissingField("access_token"))?;
         let query = [
