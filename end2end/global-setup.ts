@@ -26,8 +26,9 @@ export default async function globalSetup(): Promise<void> {
   const port = process.env.E2E_PORT ?? '3800';
   await waitFor(`http://127.0.0.1:${port}/healthz`, 180_000);
   const root = path.resolve(__dirname, '..');
+  const targetDir = process.env.CARGO_TARGET_DIR ?? path.join(root, 'target');
   const binary = ['debug', 'release']
-    .map((p) => path.join(root, 'target', p, 'server'))
+    .map((p) => path.join(targetDir, p, 'server'))
     .find((p) => existsSync(p));
   if (!binary) throw new Error('server binary not found under target/');
   execFileSync(binary, ['create-admin', '--email', ADMIN.email, '--name', ADMIN.name], {
