@@ -44,6 +44,9 @@ pub struct Config {
     pub sandbox_url: Option<Url>,
     /// `DEMO_MODE`: pre-configure every provider against the sandbox where none is set.
     pub demo_mode: bool,
+    /// `SANDBOX_CONTROL_TOKEN`: the bearer token of the sandbox's `/_sandbox/*` control routes;
+    /// random per start when unset.
+    pub sandbox_control_token: Option<String>,
 }
 
 impl Config {
@@ -95,6 +98,7 @@ impl Config {
             sandbox_addr,
             sandbox_url,
             demo_mode,
+            sandbox_control_token: lookup("SANDBOX_CONTROL_TOKEN"),
             database_url: lookup("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned()),
             public_url: parse_url("PUBLIC_URL", &public_raw)?,
             bind_addr,

@@ -4,9 +4,9 @@
 use app::admin::settings::{SettingsInput, load_row, save};
 use app::connections::ProviderId;
 use app::state::AppState;
+use sandbox::Sandbox;
 
 use crate::StartError;
-use crate::sandbox::Sandbox;
 
 /// Configures the sandbox for each provider that has no client id yet; leaves the rest alone.
 pub async fn configure_sandbox_providers(
@@ -19,18 +19,16 @@ pub async fn configure_sandbox_providers(
         if !row.client_id.is_empty() {
             continue;
         }
-        let Some(endpoints) = sandbox.endpoints(slug) else {
-            continue;
-        };
+        let endpoints = sandbox.settings(provider);
         let input = SettingsInput {
             enabled: true,
-            client_id: Sandbox::client_id(slug),
-            client_secret: Some(Sandbox::client_secret(slug)),
+            client_id: Sandbox::client_id(provider),
+            client_secret: Some(Sandbox::client_secret(provider)),
             authorize_url: endpoints.authorize_url,
             token_url: endpoints.token_url,
             profile_url: endpoints.profile_url,
-            revoke_url: endpoints.revoke_url.unwrap_or_default(),
-            issuer: endpoints.issuer.unwrap_or_default(),
+            revoke_url: endpoints.revoke_url,
+            issuer: endpoints.issuer,
             ..SettingsInput::from_row(&row)
         };
         save(&state.db, &state.cipher, provider, input).await?;

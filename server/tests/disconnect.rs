@@ -4,9 +4,9 @@
 
 mod common;
 
-use common::{TestApp, app_error, location};
+use common::{TestApp, app_error, location, provider_id};
 use reqwest::StatusCode;
-use server::sandbox::{Endpoint, Fault};
+use sandbox::{Endpoint, Fault};
 
 db_tests!(
     disconnect_removes_the_link_and_revokes,
@@ -47,7 +47,7 @@ async fn disconnect_removes_the_link_and_revokes(app: TestApp) {
             .await;
         assert_eq!(res.status(), StatusCode::OK);
         assert_eq!(app.count("connected_accounts").await, 0);
-        let revoked = app.sandbox.revoked_tokens(provider);
+        let revoked = app.sandbox.revoked_tokens(provider_id(provider));
         if provider == "instagram" {
             assert!(revoked.is_empty(), "Instagram has no revoke endpoint");
         } else {

@@ -81,7 +81,7 @@ pub struct TestApp {
     /// The database URL the app uses (for running the CLI against it).
     pub database_url: String,
     /// The provider sandbox this app is wired to (its own port).
-    pub sandbox: server::sandbox::Sandbox,
+    pub sandbox: sandbox::Sandbox,
     /// The app's state, for calling server-side functions directly.
     pub state: app::state::AppState,
     /// The app's `SECRET_KEY` (for running the CLI against the same database).
@@ -146,8 +146,8 @@ impl TestApp {
                 .unwrap();
         let state = server::prepare_state(&config).await.unwrap();
         let sandbox =
-            server::sandbox::Sandbox::new(sandbox_url.parse().unwrap(), config.public_url.clone());
-        tokio::spawn(server::serve_sandbox(sandbox_listener, sandbox.clone()));
+            sandbox::Sandbox::new(sandbox_url.parse().unwrap(), config.public_url.clone());
+        tokio::spawn(sandbox::serve(sandbox_listener, sandbox.clone()));
         let db = state.db.clone();
         let (tx, rx) = oneshot::channel::<()>();
         tokio::spawn(server::serve(listener, state.clone(), async move {
@@ -167,18 +167,18 @@ impl TestApp {
 
     /// Registers the sandbox's app for `provider` (as an admin would), enabled.
     pub async fn configure(&self, provider: &str) {
-        let id = app::connections::ProviderId::from_slug(provider).unwrap();
-        let endpoints = self.sandbox.endpoints(provider).unwrap();
+        let id = provider_id(provider);
+        let endpoints = self.sandbox.settings(id);
         let row = app::admin::settings::load_row(&self.db, id).await.unwrap();
         let input = app::admin::settings::SettingsInput {
             enabled: true,
-            client_id: server::sandbox::Sandbox::client_id(provider),
-            client_secret: Some(server::sandbox::Sandbox::client_secret(provider)),
+            client_id: sandbox::Sandbox::client_id(id),
+            client_secret: Some(sandbox::Sandbox::client_secret(id)),
             authorize_url: endpoints.authorize_url,
             token_url: endpoints.token_url,
             profile_url: endpoints.profile_url,
-            revoke_url: endpoints.revoke_url.unwrap_or_default(),
-            issuer: endpoints.issuer.unwrap_or_default(),
+            revoke_url: endpoints.revoke_url,
+            issuer: endpoints.issuer,
             ..app::admin::settings::SettingsInput::from_row(&row)
         };
         app::admin::settings::save(&self.db, &self.state.cipher, id, input)
@@ -388,6 +388,11 @@ fn authorize_provider(url: &url::Url) -> String {
         .and_then(|mut s| s.next())
         .unwrap_or_default()
         .to_owned()
+}
+
+/// The provider of a slug used in a test.
+pub fn provider_id(slug: &str) -> app::connections::ProviderId {
+    app::connections::ProviderId::from_slug(slug).unwrap()
 }
 
 /// The `AppError` a failed server-function call answered with.
