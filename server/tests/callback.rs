@@ -213,8 +213,11 @@ async fn user_avatar(app: &TestApp) -> Option<String> {
 async fn a_slow_provider_times_out(app: TestApp) {
     app.configure("x").await;
     let client = app.signed_up("Sam", "sam@example.com").await;
-    app.sandbox
-        .set_fault("x", Endpoint::Token, Fault::Delay(Duration::from_secs(12)));
+    app.sandbox.set_fault(
+        provider_id("x"),
+        Endpoint::Token,
+        Fault::Delay(Duration::from_secs(12)),
+    );
     let started = std::time::Instant::now();
     let res = app.connect(&client, "x", "ada", "allow").await;
     assert_eq!(

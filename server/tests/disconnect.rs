@@ -59,7 +59,7 @@ async fn disconnect_removes_the_link_and_revokes(app: TestApp) {
 async fn a_failed_revoke_does_not_block(app: TestApp) {
     let client = connected(&app, "x", "Sam", "sam@example.com", "ada").await;
     app.sandbox
-        .set_fault("x", Endpoint::Revoke, Fault::Status(503));
+        .set_fault(provider_id("x"), Endpoint::Revoke, Fault::Status(503));
     let res = app
         .call(&client, "disconnect_account", &[("provider", "x")])
         .await;

@@ -13,6 +13,8 @@ use tokio::sync::oneshot;
 use app::error::AppError;
 use server::config::Config;
 
+pub mod sandbox_harness;
+
 /// Runs each named `async fn name(app: TestApp)` once on SQLite and once on PostgreSQL (the
 /// PostgreSQL run needs `TEST_DATABASE_URL`; `.ci/run` sets it).
 #[macro_export]
