@@ -13,9 +13,8 @@ use axum::routing::MethodFilter;
 use serde_json::json;
 
 use super::graph::{self, Field, bad_request, graph_error, transient_error};
-use super::{Call, Refusal, api, redeem};
-use crate::faults::{Endpoint, Reply};
-use crate::spec::spec;
+use super::{Call, Refusal, redeem, standard_routes};
+use crate::faults::Reply;
 use crate::store::{TokenKind, TokenRecord};
 use crate::{Core, Sandbox, util};
 
@@ -25,34 +24,14 @@ const EXPIRES_IN: u64 = 5_183_944;
 
 /// Facebook's JSON routes.
 pub(crate) fn routes() -> Router<Arc<Core>> {
-    let spec = spec(ID);
     let token = MethodFilter::GET.or(MethodFilter::POST);
-    let revoke = spec.revoke_path.unwrap_or_default();
-    Router::new()
-        .route(
-            spec.token_path,
-            api(token, ID, Endpoint::Token, transient_error, exchange),
-        )
-        .route(
-            spec.profile_path,
-            api(
-                MethodFilter::GET,
-                ID,
-                Endpoint::Profile,
-                transient_error,
-                profile,
-            ),
-        )
-        .route(
-            revoke,
-            api(
-                MethodFilter::DELETE,
-                ID,
-                Endpoint::Revoke,
-                transient_error,
-                revoke_token,
-            ),
-        )
+    standard_routes(
+        ID,
+        transient_error,
+        (token, exchange),
+        (MethodFilter::GET, profile),
+        Some((MethodFilter::DELETE, revoke_token)),
+    )
 }
 
 fn exchange(core: &Core, call: &Call) -> Reply {

@@ -14,13 +14,13 @@ use jsonwebtoken::{Algorithm, Header};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
-use super::{Call, Refusal, api, redeem};
+use super::{Call, Refusal, api, known_client, redeem, standard_routes};
 use crate::faults::{Endpoint, Reply};
 use crate::identities::Identity;
 use crate::spec::{GOOGLE_ISSUER_PATH, spec};
 use crate::store::{CodeGrant, TokenKind, TokenRecord};
 use crate::util::oauth_error;
-use crate::{Core, Sandbox, util};
+use crate::{Core, util};
 
 const ID: ProviderId = ProviderId::Google;
 const EXPIRES_IN: u64 = 3599;
@@ -28,30 +28,22 @@ const KEY_ID: &str = "sandbox-key-1";
 const EMAIL_SCOPE: &str = "https://www.googleapis.com/auth/userinfo.email";
 const PROFILE_SCOPE: &str = "https://www.googleapis.com/auth/userinfo.profile";
 
-/// Google's JSON routes.
+/// Google's JSON routes, discovery and JWKS included.
 pub(crate) fn routes() -> Router<Arc<Core>> {
-    let spec = spec(ID);
     let (get, post) = (MethodFilter::GET, MethodFilter::POST);
-    let revoke = spec.revoke_path.unwrap_or_default();
     let discovery_path = format!("{GOOGLE_ISSUER_PATH}/.well-known/openid-configuration");
-    Router::new()
-        .route(
-            &discovery_path,
-            api(get, ID, Endpoint::Discovery, injected, discovery),
-        )
-        .route(
-            spec.token_path,
-            api(post, ID, Endpoint::Token, injected, exchange),
-        )
-        .route(
-            spec.profile_path,
-            api(get.or(post), ID, Endpoint::Profile, injected, userinfo),
-        )
-        .route(JWKS_PATH, api(get, ID, Endpoint::Jwks, injected, jwks))
-        .route(
-            revoke,
-            api(post, ID, Endpoint::Revoke, injected, revoke_token),
-        )
+    standard_routes(
+        ID,
+        injected,
+        (post, exchange),
+        (get.or(post), userinfo),
+        Some((post, revoke_token)),
+    )
+    .route(
+        &discovery_path,
+        api(get, ID, Endpoint::Discovery, injected, discovery),
+    )
+    .route(JWKS_PATH, api(get, ID, Endpoint::Jwks, injected, jwks))
 }
 
 /// Where the signing keys are published.
@@ -157,11 +149,9 @@ fn authenticate(call: &Call) -> Result<(), Response> {
             (id.to_owned(), secret.to_owned())
         }
     };
-    if id == Sandbox::client_id(ID) && secret == Sandbox::client_secret(ID) {
-        Ok(())
-    } else {
-        Err(invalid_client())
-    }
+    known_client(ID, &id, &secret)
+        .then_some(())
+        .ok_or_else(invalid_client)
 }
 
 fn exchange(core: &Core, call: &Call) -> Reply {

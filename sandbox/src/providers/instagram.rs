@@ -25,25 +25,24 @@ const SHORT_TTL: Duration = Duration::from_secs(3600);
 /// Long-lived tokens last about 60 days.
 const LONG_EXPIRES_IN: u64 = 5_183_944;
 
-/// Instagram's JSON routes.
+/// Instagram's JSON routes: no revocation; the short-lived exchange answers in its own error
+/// shape, the long-lived exchange and `/me` in Graph's.
 pub(crate) fn routes() -> Router<Arc<Core>> {
     let spec = spec(ID);
     let (get, post) = (MethodFilter::GET, MethodFilter::POST);
+    let long_lived = api(
+        get,
+        ID,
+        Endpoint::LongLivedToken,
+        transient_error,
+        exchange_long_lived,
+    );
     Router::new()
         .route(
             spec.token_path,
             api(post, ID, Endpoint::Token, api_failure, exchange),
         )
-        .route(
-            "/instagram/graph/access_token",
-            api(
-                get,
-                ID,
-                Endpoint::LongLivedToken,
-                transient_error,
-                exchange_long_lived,
-            ),
-        )
+        .route("/instagram/graph/access_token", long_lived)
         .route(
             spec.profile_path,
             api(get, ID, Endpoint::Profile, transient_error, profile),

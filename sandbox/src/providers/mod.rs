@@ -85,6 +85,41 @@ pub(crate) fn api(
     on(methods, handler)
 }
 
+/// One endpoint of a provider: the methods it answers and what it does.
+pub(crate) type Handler = (MethodFilter, Run);
+
+/// `provider`'s token, profile and (when it has one) revoke routes at its spec's paths, each
+/// wording injected failures with `error`.
+pub(crate) fn standard_routes(
+    provider: ProviderId,
+    error: ErrorBody,
+    token: Handler,
+    profile: Handler,
+    revoke: Option<Handler>,
+) -> Router<Arc<Core>> {
+    let spec = crate::spec::spec(provider);
+    let router = Router::new()
+        .route(
+            spec.token_path,
+            api(token.0, provider, Endpoint::Token, error, token.1),
+        )
+        .route(
+            spec.profile_path,
+            api(profile.0, provider, Endpoint::Profile, error, profile.1),
+        );
+    match (spec.revoke_path, revoke) {
+        (Some(path), Some((methods, run))) => {
+            router.route(path, api(methods, provider, Endpoint::Revoke, error, run))
+        }
+        _ => router,
+    }
+}
+
+/// Whether `id` and `secret` are `provider`'s sandbox app.
+pub(crate) fn known_client(provider: ProviderId, id: &str, secret: &str) -> bool {
+    id == crate::Sandbox::client_id(provider) && secret == crate::Sandbox::client_secret(provider)
+}
+
 /// Why a code could not be exchanged, for the provider to word.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Refusal {

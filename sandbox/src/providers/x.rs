@@ -12,12 +12,11 @@ use axum::response::Response;
 use axum::routing::MethodFilter;
 use serde_json::{Map, Value, json};
 
-use super::{Call, api, redeem};
-use crate::faults::{Endpoint, Reply};
-use crate::spec::spec;
+use super::{Call, known_client, redeem, standard_routes};
+use crate::faults::Reply;
 use crate::store::{TokenKind, TokenRecord};
 use crate::util::oauth_error;
-use crate::{Core, Sandbox, util};
+use crate::{Core, util};
 
 const ID: ProviderId = ProviderId::X;
 const EXPIRES_IN: u64 = 7200;
@@ -36,22 +35,14 @@ const USER_FIELDS: &[&str] = &[
 
 /// X's JSON routes.
 pub(crate) fn routes() -> Router<Arc<Core>> {
-    let spec = spec(ID);
     let (get, post) = (MethodFilter::GET, MethodFilter::POST);
-    let revoke = spec.revoke_path.unwrap_or_default();
-    Router::new()
-        .route(
-            spec.token_path,
-            api(post, ID, Endpoint::Token, problem, exchange),
-        )
-        .route(
-            spec.profile_path,
-            api(get, ID, Endpoint::Profile, problem, profile),
-        )
-        .route(
-            revoke,
-            api(post, ID, Endpoint::Revoke, problem, revoke_token),
-        )
+    standard_routes(
+        ID,
+        problem,
+        (post, exchange),
+        (get, profile),
+        Some((post, revoke_token)),
+    )
 }
 
 /// X API v2 "problem" error body.
@@ -78,11 +69,9 @@ fn authenticate(call: &Call) -> Result<(), Response> {
     };
     let (id, secret) = util::basic_auth(&call.headers).ok_or_else(unauthorized)?;
     let body_id_ok = util::param(&call.body, "client_id").is_none_or(|body_id| body_id == id);
-    if id == Sandbox::client_id(ID) && secret == Sandbox::client_secret(ID) && body_id_ok {
-        Ok(())
-    } else {
-        Err(unauthorized())
-    }
+    (known_client(ID, &id, &secret) && body_id_ok)
+        .then_some(())
+        .ok_or_else(unauthorized)
 }
 
 fn exchange(core: &Core, call: &Call) -> Reply {
