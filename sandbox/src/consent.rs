@@ -22,19 +22,22 @@ use crate::{Core, Sandbox, util};
 /// Path parameters of a consent route (Facebook's carries `{version}`).
 type PathParams = Option<Path<HashMap<String, String>>>;
 
+/// The sandbox's state, as handlers extract it.
+type Shared = State<Arc<Core>>;
+
 /// The consent route of every provider, each at its spec's `authorize_path`.
 pub(crate) fn routes() -> Router<Arc<Core>> {
     SPECS.iter().fold(Router::new(), |router, spec| {
         let spec: &'static ProviderSpec = spec;
-        let show = move |State(core): State<Arc<Core>>, path: PathParams, uri: Uri, RawQuery(q): RawQuery| async move {
-            let params = util::parse_form(q.unwrap_or_default().as_bytes());
+        let get_page = move |core: Shared, path: PathParams, uri: Uri, query: RawQuery| async move {
+            let params = util::parse_form(query.0.unwrap_or_default().as_bytes());
             check_version(spec, path).unwrap_or_else(|| show(&core, spec, uri.path(), &params))
         };
-        let decide = move |State(core): State<Arc<Core>>, path: PathParams, body: Bytes| async move {
-            check_version(spec, path)
-                .unwrap_or_else(|| decide(&core, spec, &util::parse_form(&body)))
+        let post_form = move |core: Shared, path: PathParams, body: Bytes| async move {
+            let params = util::parse_form(&body);
+            check_version(spec, path).unwrap_or_else(|| decide(&core, spec, &params))
         };
-        router.route(spec.authorize_path, get(show).post(decide))
+        router.route(spec.authorize_path, get(get_page).post(post_form))
     })
 }
 
