@@ -1,10 +1,12 @@
 // `cargo leptos end-to-end` starts the server and Playwright at the same time: wait until the
-// app answers its health check, then create the administrator the tests sign in as, with the
-// server's own CLI (password on stdin) against the same database.
+// app answers its health check and the provider sandbox lists its endpoints, check the control
+// token by clearing the sandbox's faults, then create the administrator the tests sign in as,
+// with the server's own CLI (password on stdin) against the same database.
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { ADMIN } from './tests/helpers';
+import { SANDBOX, clearFaults } from './tests/providers';
 
 async function waitFor(url: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -25,6 +27,8 @@ async function waitFor(url: string, timeoutMs: number): Promise<void> {
 export default async function globalSetup(): Promise<void> {
   const port = process.env.E2E_PORT ?? '3800';
   await waitFor(`http://127.0.0.1:${port}/healthz`, 180_000);
+  await waitFor(`${SANDBOX}/_sandbox/endpoints`, 30_000);
+  await clearFaults();
   const root = path.resolve(__dirname, '..');
   const targetDir = process.env.CARGO_TARGET_DIR ?? path.join(root, 'target');
   const binary = ['debug', 'release']

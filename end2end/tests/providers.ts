@@ -5,35 +5,71 @@ export type Slug = 'facebook' | 'x' | 'instagram' | 'google';
 export const LABELS: Record<Slug, string> = { facebook: 'Facebook', x: 'X', instagram: 'Instagram', google: 'Google' };
 
 /** The sandbox runs on another site (127.0.0.1) than the app (localhost), as real providers do. */
-export const SANDBOX = process.env.SANDBOX_URL ?? 'http://127.0.0.1:3801';
+export const SANDBOX = process.env.SANDBOX_URL ?? `http://127.0.0.1:${Number(process.env.E2E_PORT ?? '3800') + 1}`;
 
-export function sandboxSettings(p: Slug): Record<string, string> {
-  const b = SANDBOX;
-  switch (p) {
-    case 'facebook':
-      return {
-        'Authorize URL': `${b}/facebook/www/{version}/dialog/oauth`,
-        'Token URL': `${b}/facebook/graph/{version}/oauth/access_token`,
-        'Profile URL': `${b}/facebook/graph/{version}/me`,
-        'Revoke URL': `${b}/facebook/graph/{version}/me/permissions`,
-      };
-    case 'x':
-      return {
-        'Authorize URL': `${b}/x/i/oauth2/authorize`,
-        'Token URL': `${b}/x/api/2/oauth2/token`,
-        'Profile URL': `${b}/x/api/2/users/me`,
-        'Revoke URL': `${b}/x/api/2/oauth2/revoke`,
-      };
-    case 'instagram':
-      return {
-        'Authorize URL': `${b}/instagram/www/oauth/authorize`,
-        'Token URL': `${b}/instagram/api/oauth/access_token`,
-        'Profile URL': `${b}/instagram/graph/{version}/me`,
-        'Revoke URL': '',
-      };
-    case 'google':
-      return { 'OpenID Connect issuer': `${b}/google` };
-  }
+/** One provider in the sandbox's `GET /_sandbox/endpoints`: its settings, app and consent page. */
+export interface SandboxProvider {
+  scopes: string;
+  authorize_url: string;
+  token_url: string;
+  profile_url: string;
+  revoke_url: string;
+  graph_version: string;
+  issuer: string;
+  client_id: string;
+  client_secret: string;
+  consent_url: string;
+}
+
+let endpoints: Promise<Record<Slug, SandboxProvider>> | undefined;
+
+/** Where each provider lives in the sandbox, as the sandbox itself says (fetched once). */
+export function sandboxEndpoints(): Promise<Record<Slug, SandboxProvider>> {
+  endpoints ??= fetch(`${SANDBOX}/_sandbox/endpoints`).then(async (res) => {
+    if (!res.ok) throw new Error(`${SANDBOX}/_sandbox/endpoints answered HTTP ${res.status}`);
+    return (await res.json()) as Record<Slug, SandboxProvider>;
+  });
+  return endpoints;
+}
+
+/** A call to the sandbox's control routes, with the token `./scripts/test` put in the environment. */
+export async function sandboxControl(method: 'GET' | 'POST' | 'DELETE', path: 'faults' | 'revocations', body?: unknown): Promise<unknown> {
+  const token = process.env.SANDBOX_CONTROL_TOKEN;
+  if (!token) throw new Error('SANDBOX_CONTROL_TOKEN is not set (./scripts/test sets it)');
+  const res = await fetch(`${SANDBOX}/_sandbox/${path}`, {
+    method,
+    headers: { Authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`sandbox ${method} /_sandbox/${path}: HTTP ${res.status} ${await res.text()}`);
+  return res.json();
+}
+
+/** Makes a provider endpoint misbehave, e.g. `setFault('x', 'token', { delay_ms: 12000 })`. */
+export async function setFault(p: Slug, endpoint: string, fault: unknown): Promise<void> {
+  await sandboxControl('POST', 'faults', { provider: p, endpoint, fault });
+}
+
+/** Removes every installed fault. */
+export async function clearFaults(): Promise<void> {
+  await sandboxControl('DELETE', 'faults');
+}
+
+/** Tokens revoked at each provider, oldest first. */
+export async function revokedTokens(): Promise<Record<Slug, string[]>> {
+  return (await sandboxControl('GET', 'revocations')) as Record<Slug, string[]>;
+}
+
+/** The admin form's fields for a provider's sandbox app, from `/_sandbox/endpoints`. */
+export async function sandboxSettings(p: Slug): Promise<Record<string, string>> {
+  const e = (await sandboxEndpoints())[p];
+  if (p === 'google') return { 'OpenID Connect issuer': e.issuer };
+  return {
+    'Authorize URL': e.authorize_url,
+    'Token URL': e.token_url,
+    'Profile URL': e.profile_url,
+    'Revoke URL': e.revoke_url,
+  };
 }
 
 /** The admin's card for a provider on Admin › Social apps. */
@@ -50,13 +86,14 @@ export async function configureProvider(browser: Browser, p: Slug, opts: { enabl
   await expect(page).toHaveURL(/\/admin\/social-apps$/);
   await expect(page.locator('body[data-hydrated="true"]')).toHaveCount(1);
   await cardReady(page, `provider-${p}`);
+  const app = (await sandboxEndpoints())[p];
   const card = adminCard(page, p);
   const enabled = card.getByLabel(`Offer ${LABELS[p]} to users`);
   if (opts.enabled ?? true) await enabled.check(); else await enabled.uncheck();
-  await card.getByLabel('Client id').fill(`sandbox-${p}-app`);
-  if (opts.secret ?? true) await card.getByLabel('Client secret').fill(`sandbox-${p}-secret`);
+  await card.getByLabel('Client id').fill(app.client_id);
+  if (opts.secret ?? true) await card.getByLabel('Client secret').fill(app.client_secret);
   await card.getByText('Advanced: endpoints').click();
-  for (const [label, value] of Object.entries(sandboxSettings(p))) {
+  for (const [label, value] of Object.entries(await sandboxSettings(p))) {
     await card.getByLabel(label, { exact: true }).fill(value);
   }
   await card.getByRole('button', { name: `Save ${LABELS[p]}` }).click();
@@ -73,7 +110,8 @@ export function appCard(page: Page, p: Slug) {
 export async function connectAs(page: Page, p: Slug, person: string, decision: 'Allow' | 'Cancel' = 'Allow'): Promise<void> {
   await cardReady(page, `app-${p}`);
   await appCard(page, p).getByRole('button', { name: `Connect ${LABELS[p]}` }).click();
-  await expect(page).toHaveURL(new RegExp(`^${SANDBOX.replace(/[.]/g, '\\.')}/`));
+  const consent = new URL((await sandboxEndpoints())[p].consent_url);
+  await expect(page).toHaveURL((url) => url.origin === consent.origin);
   await page.getByLabel(new RegExp(person)).check();
   await page.getByRole('button', { name: decision, exact: true }).click();
   await expect(page).toHaveURL(/localhost:\d+\/settings\/applications/);

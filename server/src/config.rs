@@ -46,6 +46,9 @@ pub struct Config {
     pub demo_mode: bool,
     /// `PROVIDER_TIMEOUT_MS`: how long one provider call may take (default 10 s).
     pub provider_timeout: std::time::Duration,
+    /// `SANDBOX_CONTROL_TOKEN`: the bearer token of the sandbox's `/_sandbox/*` control routes;
+    /// random per start when unset.
+    pub sandbox_control_token: Option<String>,
 }
 
 /// How long a provider call may take when `PROVIDER_TIMEOUT_MS` is not set.
@@ -88,6 +91,7 @@ impl Config {
             sandbox_addr,
             sandbox_url,
             demo_mode,
+            sandbox_control_token: lookup("SANDBOX_CONTROL_TOKEN"),
             database_url: lookup("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned()),
             public_url: parse_url("PUBLIC_URL", &public_raw)?,
             bind_addr,

@@ -6,9 +6,9 @@ use app::admin::configure::{configure_provider, input_from_row};
 use app::connections::provider_store::load_row;
 use app::connections::{ProviderId, ProviderSettings};
 use app::state::AppState;
+use sandbox::Sandbox;
 
 use crate::StartError;
-use crate::sandbox::Sandbox;
 
 /// Configures the sandbox for each provider that has no client id yet; leaves the rest alone.
 pub async fn configure_sandbox_providers(
@@ -20,22 +20,16 @@ pub async fn configure_sandbox_providers(
         if !row.client_id.is_empty() {
             continue;
         }
-        let Some(endpoints) = sandbox.endpoints(provider.slug()) else {
-            continue;
-        };
         let current = input_from_row(&row);
         let input = ProviderSettingsInput {
             enabled: true,
-            client_id: Sandbox::client_id(provider.slug()),
-            client_secret: Some(Sandbox::client_secret(provider.slug())),
+            client_id: Sandbox::client_id(provider),
+            client_secret: Some(Sandbox::client_secret(provider)),
             // The sandbox's endpoints; the scopes and Graph version stay the provider's own.
             settings: ProviderSettings {
-                authorize_url: endpoints.authorize_url,
-                token_url: endpoints.token_url,
-                profile_url: endpoints.profile_url,
-                revoke_url: endpoints.revoke_url.unwrap_or_default(),
-                issuer: endpoints.issuer.unwrap_or_default(),
-                ..current.settings.clone()
+                scopes: current.settings.scopes.clone(),
+                graph_version: current.settings.graph_version.clone(),
+                ..sandbox.settings(provider)
             },
             ..current
         };

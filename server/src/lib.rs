@@ -3,12 +3,12 @@
 pub mod cli;
 pub mod config;
 pub mod database;
+#[cfg(feature = "sandbox")]
 pub mod demo;
 mod health;
 mod middleware;
 mod oauth;
 pub mod router;
-pub mod sandbox;
 pub mod session_store;
 pub mod telemetry;
 
@@ -46,6 +46,11 @@ pub enum StartError {
     /// The HTTP client for provider calls could not be built.
     #[error("HTTP client: {0}")]
     Http(#[from] reqwest::Error),
+    /// `SANDBOX_ADDR` or `DEMO_MODE` asked for the provider sandbox, which this build lacks.
+    #[error(
+        "SANDBOX_ADDR/DEMO_MODE: this build has no provider sandbox; build with --features sandbox"
+    )]
+    NoSandbox,
 }
 
 /// Connects to the database, applies migrations and assembles the state.
@@ -103,17 +108,6 @@ pub fn provider_http_client(timeout: Duration) -> Result<reqwest::Client, reqwes
         .redirect(reqwest::redirect::Policy::none())
         .user_agent(concat!("OrgaConnect/", env!("CARGO_PKG_VERSION")))
         .build()
-}
-
-/// Serves the provider sandbox on `listener` (demo mode and tests).
-pub async fn serve_sandbox(
-    listener: TcpListener,
-    sandbox: sandbox::Sandbox,
-) -> std::io::Result<()> {
-    let listener = listener.tap_io(|tcp| {
-        let _ = tcp.set_nodelay(true);
-    });
-    axum::serve(listener, sandbox.router()).await
 }
 
 /// Leptos's options: from cargo-leptos's environment when it runs us, else our defaults.

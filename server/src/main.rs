@@ -33,21 +33,52 @@ async fn main() -> ExitCode {
 
 async fn run_server(config: &Config) -> Result<(), server::StartError> {
     let state = server::prepare_state(config).await?;
-    if let (Some(addr), Some(url)) = (config.sandbox_addr, config.sandbox_url.clone()) {
-        let listener = tokio::net::TcpListener::bind(addr).await?;
-        let sandbox = server::sandbox::Sandbox::new(url.clone(), config.public_url.clone());
-        tracing::info!(%addr, %url, "provider sandbox listening");
-        if config.demo_mode {
-            server::demo::configure_sandbox_providers(&state, &sandbox).await?;
-        }
-        tokio::spawn(async move {
-            if let Err(err) = server::serve_sandbox(listener, sandbox).await {
-                tracing::error!(error = %err, "provider sandbox stopped");
-            }
-        });
-    }
+    start_sandbox(config, &state).await?;
     let listener = tokio::net::TcpListener::bind(config.bind_addr).await?;
     tracing::info!(addr = %config.bind_addr, public_url = %config.public_url, "listening");
     server::serve(listener, state, server::shutdown_signal()).await?;
+    Ok(())
+}
+
+/// Serves the provider sandbox when `SANDBOX_ADDR` is set, and configures demo mode.
+#[cfg(feature = "sandbox")]
+async fn start_sandbox(
+    config: &Config,
+    state: &app::state::AppState,
+) -> Result<(), server::StartError> {
+    let (Some(addr), Some(url)) = (config.sandbox_addr, config.sandbox_url.clone()) else {
+        return Ok(());
+    };
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    let public_url = config.public_url.clone();
+    let sandbox = match config.sandbox_control_token.clone() {
+        Some(token) => sandbox::Sandbox::with_control_token(url.clone(), public_url, token),
+        None => sandbox::Sandbox::new(url.clone(), public_url),
+    };
+    tracing::info!(%addr, %url, control_token = sandbox.control_token(), "provider sandbox listening");
+    println!(
+        "provider sandbox control token: {}",
+        sandbox.control_token()
+    );
+    if config.demo_mode {
+        server::demo::configure_sandbox_providers(state, &sandbox).await?;
+    }
+    tokio::spawn(async move {
+        if let Err(err) = sandbox::serve(listener, sandbox).await {
+            tracing::error!(error = %err, "provider sandbox stopped");
+        }
+    });
+    Ok(())
+}
+
+/// Without the sandbox compiled in, asking for it is a start-up error, not a silent no-op.
+#[cfg(not(feature = "sandbox"))]
+async fn start_sandbox(
+    config: &Config,
+    _state: &app::state::AppState,
+) -> Result<(), server::StartError> {
+    if config.sandbox_addr.is_some() || config.demo_mode {
+        return Err(server::StartError::NoSandbox);
+    }
     Ok(())
 }

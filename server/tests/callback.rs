@@ -6,10 +6,10 @@ mod common;
 
 use std::time::Duration;
 
-use common::{TestApp, expect_status, location};
+use common::{TestApp, expect_status, location, provider_id};
 use reqwest::StatusCode;
+use sandbox::{Endpoint, Fault};
 use sea_orm::{ConnectionTrait, Statement};
-use server::sandbox::{Endpoint, Fault};
 
 db_tests!(
     missing_unknown_and_tampered_states_get_400,
@@ -187,7 +187,8 @@ async fn provider_failures_become_clear_messages(app: TestApp) {
     for (provider, endpoint, fault, kind) in cases {
         app.configure(provider).await;
         app.sandbox.clear_faults();
-        app.sandbox.set_fault(provider, endpoint, fault.clone());
+        app.sandbox
+            .set_fault(provider_id(provider), endpoint, fault.clone());
         let res = app.connect(&client, provider, "ada", "allow").await;
         assert_eq!(
             location(res.headers()),
@@ -208,8 +209,11 @@ async fn user_avatar(app: &TestApp) -> Option<String> {
 async fn a_slow_provider_times_out(app: TestApp) {
     app.configure("x").await;
     let client = app.signed_up("Sam", "sam@example.com").await;
-    app.sandbox
-        .set_fault("x", Endpoint::Token, Fault::Delay(Duration::from_secs(5)));
+    app.sandbox.set_fault(
+        provider_id("x"),
+        Endpoint::Token,
+        Fault::Delay(Duration::from_secs(5)),
+    );
     let started = std::time::Instant::now();
     let res = app.connect(&client, "x", "ada", "allow").await;
     assert_eq!(

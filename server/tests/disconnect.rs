@@ -4,9 +4,9 @@
 
 mod common;
 
-use common::{TestApp, app_error, location};
+use common::{TestApp, app_error, location, provider_id};
 use reqwest::StatusCode;
-use server::sandbox::{Endpoint, Fault};
+use sandbox::{Endpoint, Fault};
 
 db_tests!(
     disconnect_removes_the_link_and_revokes,
@@ -65,7 +65,7 @@ async fn disconnect_removes_the_link_and_revokes(app: TestApp) {
 async fn a_failed_revoke_does_not_block(app: TestApp) {
     let client = connected(&app, "x", "Sam", "sam@example.com", "ada").await;
     app.sandbox
-        .set_fault("x", Endpoint::Revoke, Fault::Status(503));
+        .set_fault(provider_id("x"), Endpoint::Revoke, Fault::Status(503));
     let res = app
         .call(&client, "disconnect_account", &[("provider", "x")])
         .await;
@@ -112,6 +112,6 @@ async fn a_plain_form_post_comes_back_with_a_message(app: TestApp) {
 fn revocation_counts(app: &TestApp) -> Vec<(&'static str, usize)> {
     ["facebook", "x", "instagram", "google"]
         .into_iter()
-        .map(|p| (p, app.sandbox.revoked_tokens(p).len()))
+        .map(|p| (p, app.sandbox.revoked_tokens(provider_id(p)).len()))
         .collect()
 }

@@ -13,6 +13,9 @@ use tokio::sync::oneshot;
 use app::error::AppError;
 use server::config::Config;
 
+mod connect_flow;
+pub mod sandbox_harness;
+
 /// Runs each named `async fn name(app: TestApp)` once on SQLite and once on PostgreSQL (the
 /// PostgreSQL run needs `TEST_DATABASE_URL`; `.ci/run` sets it).
 #[macro_export]
@@ -84,7 +87,7 @@ pub struct TestApp {
     /// The database URL the app uses (for running the CLI against it).
     pub database_url: String,
     /// The provider sandbox this app is wired to (its own port).
-    pub sandbox: server::sandbox::Sandbox,
+    pub sandbox: sandbox::Sandbox,
     /// The app's state, for calling server-side functions directly.
     pub state: app::state::AppState,
     /// The app's `SECRET_KEY` (for running the CLI against the same database).
@@ -151,8 +154,8 @@ impl TestApp {
                 .unwrap();
         let state = server::prepare_state(&config).await.unwrap();
         let sandbox =
-            server::sandbox::Sandbox::new(sandbox_url.parse().unwrap(), config.public_url.clone());
-        tokio::spawn(server::serve_sandbox(sandbox_listener, sandbox.clone()));
+            sandbox::Sandbox::new(sandbox_url.parse().unwrap(), config.public_url.clone());
+        tokio::spawn(sandbox::serve(sandbox_listener, sandbox.clone()));
         let db = state.db.clone();
         let (tx, rx) = oneshot::channel::<()>();
         tokio::spawn(server::serve(listener, state.clone(), async move {
@@ -173,23 +176,19 @@ impl TestApp {
     /// Registers the sandbox's app for `provider` (as an admin would), enabled.
     pub async fn configure(&self, provider: &str) {
         use app::admin::configure::{configure_provider, input_from_row};
-        let id = app::connections::ProviderId::from_slug(provider).unwrap();
-        let endpoints = self.sandbox.endpoints(provider).unwrap();
+        let id = provider_id(provider);
         let row = app::connections::provider_store::load_row(&self.db, id)
             .await
             .unwrap();
         let current = input_from_row(&row);
         let input = app::admin::ProviderSettingsInput {
             enabled: true,
-            client_id: server::sandbox::Sandbox::client_id(provider),
-            client_secret: Some(server::sandbox::Sandbox::client_secret(provider)),
+            client_id: sandbox::Sandbox::client_id(id),
+            client_secret: Some(sandbox::Sandbox::client_secret(id)),
             settings: app::connections::ProviderSettings {
-                authorize_url: endpoints.authorize_url,
-                token_url: endpoints.token_url,
-                profile_url: endpoints.profile_url,
-                revoke_url: endpoints.revoke_url.unwrap_or_default(),
-                issuer: endpoints.issuer.unwrap_or_default(),
-                ..current.settings.clone()
+                scopes: current.settings.scopes.clone(),
+                graph_version: current.settings.graph_version.clone(),
+                ..self.sandbox.settings(id)
             },
             ..current
         };
@@ -318,76 +317,6 @@ impl TestApp {
         client
     }
 
-    /// Runs a connect flow through the sandbox in the browser's place: Connect, the consent
-    /// page, `decision` (`allow`/`cancel`) for `account`; returns the app's callback answer.
-    pub async fn connect(
-        &self,
-        client: &Client,
-        provider: &str,
-        account: &str,
-        decision: &str,
-    ) -> Response {
-        let res = client
-            .post(format!("{}/auth/{provider}/connect", self.base))
-            .header("Origin", &self.base)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(
-            res.status(),
-            StatusCode::SEE_OTHER,
-            "connect did not redirect"
-        );
-        let authorize = url::Url::parse(location(res.headers()).unwrap()).unwrap();
-        assert!(
-            authorize
-                .as_str()
-                .starts_with(self.sandbox.base_url().as_str()),
-            "{authorize}"
-        );
-        let page = client.get(authorize.clone()).send().await.unwrap();
-        assert_eq!(
-            page.status(),
-            StatusCode::OK,
-            "consent page: {}",
-            page.text().await.unwrap()
-        );
-        let res = self.decide(client, &authorize, account, decision).await;
-        client.get(res).send().await.unwrap()
-    }
-
-    /// Posts the consent page's form and returns where the sandbox sends the browser back.
-    pub async fn decide(
-        &self,
-        client: &Client,
-        authorize: &url::Url,
-        account: &str,
-        decision: &str,
-    ) -> String {
-        let mut form: Vec<(String, String)> = authorize.query_pairs().into_owned().collect();
-        form.push(("account".into(), account.into()));
-        form.push(("decision".into(), decision.into()));
-        let mut target = authorize.clone();
-        target.set_query(None);
-        let res = client.post(target).form(&form).send().await.unwrap();
-        assert_eq!(
-            res.status(),
-            StatusCode::SEE_OTHER,
-            "consent decision: {}",
-            res.text().await.unwrap()
-        );
-        let back = location(res.headers()).unwrap().to_owned();
-        assert!(
-            back.starts_with(&format!(
-                "{}/auth/{provider}/callback",
-                self.base,
-                provider = authorize_provider(authorize)
-            )),
-            "{back}"
-        );
-        back
-    }
-
     /// The one value `sql` selects (as column `v`), or `None` when it selects no row: every
     /// single-value read of the tests goes through here.
     pub async fn value<T: sea_orm::TryGetable>(&self, sql: &str) -> Option<T> {
@@ -416,12 +345,9 @@ impl Drop for TestApp {
     }
 }
 
-/// The provider slug of a sandbox authorize URL (its first path segment).
-fn authorize_provider(url: &url::Url) -> String {
-    url.path_segments()
-        .and_then(|mut s| s.next())
-        .unwrap_or_default()
-        .to_owned()
+/// The provider of a slug used in a test.
+pub fn provider_id(slug: &str) -> app::connections::ProviderId {
+    app::connections::ProviderId::from_slug(slug).unwrap()
 }
 
 /// The `AppError` a failed server-function call answered with.

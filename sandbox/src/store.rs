@@ -4,8 +4,10 @@ use std::collections::{HashMap, HashSet};
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use super::identities::Identity;
-use super::{Endpoint, Fault};
+use app::connections::ProviderId;
+
+use crate::faults::{Endpoint, Fault};
+use crate::identities::Identity;
 
 /// Codes live five minutes, like the shortest-lived real providers'.
 pub(crate) const CODE_TTL: Duration = Duration::from_secs(300);
@@ -13,8 +15,8 @@ pub(crate) const CODE_TTL: Duration = Duration::from_secs(300);
 /// What an authorization code was issued for.
 #[derive(Debug, Clone)]
 pub(crate) struct CodeGrant {
-    /// Provider slug.
-    pub provider: &'static str,
+    /// Which provider issued it.
+    pub provider: ProviderId,
     /// The client it was issued to.
     pub client_id: String,
     /// The redirect URI it was delivered to; the token request must repeat it.
@@ -56,8 +58,8 @@ pub(crate) enum TokenKind {
 /// A token the sandbox issued.
 #[derive(Debug, Clone)]
 pub(crate) struct TokenRecord {
-    /// Provider slug.
-    pub provider: &'static str,
+    /// Which provider issued it.
+    pub provider: ProviderId,
     /// Access or refresh.
     pub kind: TokenKind,
     /// Whose token.
@@ -72,13 +74,28 @@ pub(crate) struct TokenRecord {
     pub origin_code: String,
 }
 
+impl TokenRecord {
+    /// A live token of `kind` descending from `grant` (redeemed as `code`), valid for `ttl`.
+    pub fn from_grant(grant: &CodeGrant, code: &str, kind: TokenKind, ttl: Duration) -> Self {
+        Self {
+            provider: grant.provider,
+            kind,
+            identity: grant.identity,
+            scopes: grant.scopes.clone(),
+            expires_at: Instant::now() + ttl,
+            revoked: false,
+            origin_code: code.to_owned(),
+        }
+    }
+}
+
 #[derive(Default)]
 struct Inner {
     codes: HashMap<String, CodeGrant>,
     used_codes: HashSet<String>,
     tokens: HashMap<String, TokenRecord>,
-    faults: HashMap<(String, Endpoint), Fault>,
-    revocations: HashMap<String, Vec<String>>,
+    faults: HashMap<(ProviderId, Endpoint), Fault>,
+    revocations: HashMap<ProviderId, Vec<String>>,
 }
 
 /// All mutable sandbox state behind one lock (contention is irrelevant at test scale).
@@ -97,7 +114,7 @@ impl Store {
 
     /// Stores a fresh code for `grant` and returns it.
     pub fn insert_code(&self, grant: CodeGrant) -> String {
-        let code = super::util::random_token(24);
+        let code = crate::util::random_token(24);
         let mut inner = self.lock();
         let now = Instant::now();
         inner.codes.retain(|_, g| g.expires_at > now);
@@ -106,7 +123,7 @@ impl Store {
     }
 
     /// Consumes `code` for `provider`. A second redemption revokes every token the first produced.
-    pub fn redeem(&self, provider: &str, code: &str) -> Result<CodeGrant, RedeemError> {
+    pub fn redeem(&self, provider: ProviderId, code: &str) -> Result<CodeGrant, RedeemError> {
         let mut inner = self.lock();
         if inner.used_codes.contains(code) {
             for token in inner.tokens.values_mut().filter(|t| t.origin_code == code) {
@@ -128,13 +145,13 @@ impl Store {
 
     /// Issues a token with `prefix` followed by random characters.
     pub fn issue(&self, prefix: &str, record: TokenRecord) -> String {
-        let token = format!("{prefix}{}", super::util::random_token(48));
+        let token = format!("{prefix}{}", crate::util::random_token(48));
         self.lock().tokens.insert(token.clone(), record);
         token
     }
 
     /// The live access token `token` of `provider`, if it is one.
-    pub fn access_token(&self, provider: &str, token: &str) -> Option<TokenRecord> {
+    pub fn access_token(&self, provider: ProviderId, token: &str) -> Option<TokenRecord> {
         let inner = self.lock();
         let record = inner.tokens.get(token)?;
         let live = record.provider == provider
@@ -146,7 +163,7 @@ impl Store {
 
     /// Revokes a live token of `provider` (access or refresh) and records it.
     /// Returns false when the token is unknown, foreign, expired or already revoked.
-    pub fn revoke(&self, provider: &str, token: &str) -> bool {
+    pub fn revoke(&self, provider: ProviderId, token: &str) -> bool {
         let mut inner = self.lock();
         let Some(record) = inner.tokens.get_mut(token) else {
             return false;
@@ -157,34 +174,29 @@ impl Store {
         record.revoked = true;
         inner
             .revocations
-            .entry(provider.to_owned())
+            .entry(provider)
             .or_default()
             .push(token.to_owned());
         true
     }
 
     /// Tokens revoked through `provider`'s revoke endpoint, oldest first.
-    pub fn revoked_tokens(&self, provider: &str) -> Vec<String> {
+    pub fn revoked_tokens(&self, provider: ProviderId) -> Vec<String> {
         self.lock()
             .revocations
-            .get(provider)
+            .get(&provider)
             .cloned()
             .unwrap_or_default()
     }
 
     /// Installs a persistent fault.
-    pub fn set_fault(&self, provider: &str, endpoint: Endpoint, fault: Fault) {
-        self.lock()
-            .faults
-            .insert((provider.to_owned(), endpoint), fault);
+    pub fn set_fault(&self, provider: ProviderId, endpoint: Endpoint, fault: Fault) {
+        self.lock().faults.insert((provider, endpoint), fault);
     }
 
     /// The fault currently installed on that endpoint.
-    pub fn fault(&self, provider: &str, endpoint: Endpoint) -> Option<Fault> {
-        self.lock()
-            .faults
-            .get(&(provider.to_owned(), endpoint))
-            .cloned()
+    pub fn fault(&self, provider: ProviderId, endpoint: Endpoint) -> Option<Fault> {
+        self.lock().faults.get(&(provider, endpoint)).cloned()
     }
 
     /// Removes every fault.

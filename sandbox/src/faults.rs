@@ -1,41 +1,84 @@
 //! Fault injection wrapped around every JSON endpoint.
 
-use std::future::Future;
+use std::time::Duration;
 
+use app::connections::ProviderId;
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde_json::Value;
 
-use super::{Core, Endpoint, Fault, util};
+use crate::{Core, util};
+
+/// An endpoint a fault can be installed on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Endpoint {
+    /// Code exchange (Instagram: the short-lived token).
+    Token,
+    /// Instagram's short-to-long-lived token exchange.
+    LongLivedToken,
+    /// Profile / userinfo.
+    Profile,
+    /// Token revocation.
+    Revoke,
+    /// Google's discovery document.
+    Discovery,
+    /// Google's JWKS.
+    Jwks,
+}
+
+impl Endpoint {
+    /// The endpoint for its control-route name (`token`, `long_lived_token`, …).
+    pub fn from_name(name: &str) -> Option<Self> {
+        Some(match name {
+            "token" => Self::Token,
+            "long_lived_token" => Self::LongLivedToken,
+            "profile" => Self::Profile,
+            "revoke" => Self::Revoke,
+            "discovery" => Self::Discovery,
+            "jwks" => Self::Jwks,
+            _ => return None,
+        })
+    }
+}
+
+/// How a faulty endpoint misbehaves.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fault {
+    /// Sleep this long, then answer normally.
+    Delay(Duration),
+    /// Answer this status with the provider-style error body.
+    Status(u16),
+    /// Answer 200 `application/json` with a truncated body.
+    MalformedJson,
+    /// Answer 200 with the required fields (access token, ids, name…) removed.
+    MissingFields,
+}
 
 /// A JSON endpoint's result: a 200 body, or an already-built error response.
 pub(crate) type Reply = Result<Value, Response>;
 
 /// Runs `run` under whatever fault is installed on `(provider, endpoint)`.
 /// `error` builds the provider-style error body for an injected status.
-/// `run` is only polled when the fault lets the request through, so a `Status`
+/// `run` is only called when the fault lets the request through, so a `Status`
 /// fault leaves authorization codes unconsumed and the app can retry.
-pub(crate) async fn guard<F>(
+pub(crate) async fn guard(
     core: &Core,
-    provider: &str,
+    provider: ProviderId,
     endpoint: Endpoint,
     error: impl FnOnce(StatusCode) -> Response,
-    run: F,
-) -> Response
-where
-    F: Future<Output = Reply>,
-{
+    run: impl FnOnce() -> Reply,
+) -> Response {
     match core.store.fault(provider, endpoint) {
-        None => finish(run.await, None),
+        None => finish(run(), None),
         Some(Fault::Delay(duration)) => {
             tokio::time::sleep(duration).await;
-            finish(run.await, None)
+            finish(run(), None)
         }
         Some(Fault::Status(code)) => {
             error(StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR))
         }
         Some(Fault::MalformedJson) => util::malformed(truncated(endpoint)),
-        Some(Fault::MissingFields) => finish(run.await, Some(endpoint)),
+        Some(Fault::MissingFields) => finish(run(), Some(endpoint)),
     }
 }
 

@@ -1,5 +1,6 @@
 //! The test people: the same three accounts exist on every sandbox provider.
 
+use app::connections::ProviderId;
 use sha2::{Digest, Sha256};
 
 /// One test person as every provider knows them.
@@ -81,13 +82,13 @@ impl Identity {
 
     /// The person's id in the style of `provider`: Facebook 15 digits, X 19,
     /// Instagram 17 starting 1784, Google 21. Hash-derived so restarts keep ids stable.
-    pub fn provider_id(&self, provider: &str) -> String {
-        let n = digest_number(provider, self.key);
+    pub fn provider_id(&self, provider: ProviderId) -> String {
+        let n = digest_number(provider.slug(), self.key);
         match provider {
-            "facebook" => format!("10{:013}", n % 10u128.pow(13)),
-            "x" => format!("1{:018}", n % 10u128.pow(18)),
-            "instagram" => format!("1784{:013}", n % 10u128.pow(13)),
-            _ => format!("1{:020}", n % 10u128.pow(20)),
+            ProviderId::Facebook => format!("10{:013}", n % 10u128.pow(13)),
+            ProviderId::X => format!("1{:018}", n % 10u128.pow(18)),
+            ProviderId::Instagram => format!("1784{:013}", n % 10u128.pow(13)),
+            ProviderId::Google => format!("1{:020}", n % 10u128.pow(20)),
         }
     }
 

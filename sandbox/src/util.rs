@@ -32,6 +32,14 @@ pub(crate) fn json(status: StatusCode, body: Value) -> Response {
     (status, axum::Json(body)).into_response()
 }
 
+/// The RFC 6749 §5.2 error body `{"error", "error_description"}` (X and Google).
+pub(crate) fn oauth_error(status: StatusCode, error: &str, description: &str) -> Response {
+    json(
+        status,
+        serde_json::json!({ "error": error, "error_description": description }),
+    )
+}
+
 /// A 200 response whose body claims to be JSON but is cut short.
 pub(crate) fn malformed(body: &'static str) -> Response {
     (
@@ -45,13 +53,6 @@ pub(crate) fn malformed(body: &'static str) -> Response {
 /// Parses an `application/x-www-form-urlencoded` string into a map (the last duplicate wins).
 pub(crate) fn parse_form(raw: &[u8]) -> HashMap<String, String> {
     url::form_urlencoded::parse(raw).into_owned().collect()
-}
-
-/// Query parameters and body fields merged; body fields win, as providers accept either.
-pub(crate) fn query_and_body(query: Option<&str>, body: &[u8]) -> HashMap<String, String> {
-    let mut params = parse_form(query.unwrap_or_default().as_bytes());
-    params.extend(parse_form(body));
-    params
 }
 
 /// The non-empty value of `key`.

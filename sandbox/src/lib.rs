@@ -1,0 +1,172 @@
+//! An in-process emulator of the OAuth 2.0 providers Orga Connect talks to (Facebook, X,
+//! Instagram, Google), served over real HTTP so tests and demo mode exercise the same client
+//! code as production, including each provider's quirks and injectable faults.
+//!
+//! Its own crate so that a production build of the server contains none of it: the server
+//! links it only with its `sandbox` feature, and its tests as a dev-dependency.
+
+// Handlers short-circuit with ready-made provider error responses; `Response` is big,
+// but these are cold paths in a test server and boxing would only add noise.
+#![allow(clippy::result_large_err)]
+
+mod consent;
+mod control;
+mod faults;
+mod identities;
+mod pages;
+mod providers;
+mod spec;
+mod store;
+mod util;
+
+use std::sync::Arc;
+
+use app::connections::{ProviderId, ProviderSettings};
+use axum::Router;
+use axum::serve::ListenerExt;
+use jsonwebtoken::EncodingKey;
+use serde_json::Value;
+use tokio::net::TcpListener;
+use url::Url;
+
+pub use faults::{Endpoint, Fault};
+use store::Store;
+
+/// Shared state behind every handler.
+pub(crate) struct Core {
+    base_url: Url,
+    /// `base_url` without a trailing slash, for building URLs.
+    base: String,
+    /// The app's public URL without a trailing slash.
+    app_public: String,
+    /// The bearer token the `/_sandbox/*` control routes demand.
+    control_token: String,
+    store: Store,
+    /// RS256 key for Google id_tokens; `None` only if the bundled PEM were broken.
+    signing_key: Option<EncodingKey>,
+    /// The public JWK served at Google's `jwks_uri`.
+    jwk: Value,
+}
+
+impl Core {
+    /// The single redirect URI registered for `provider`.
+    fn redirect_uri(&self, provider: ProviderId) -> String {
+        format!("{}/auth/{}/callback", self.app_public, provider.slug())
+    }
+
+    /// `{base}/avatars/{key}.svg`: a test person's picture.
+    fn avatar_url(&self, key: &str) -> String {
+        format!("{}/avatars/{key}.svg", self.base)
+    }
+}
+
+/// The provider sandbox: cheap to clone, all clones share state.
+#[derive(Clone)]
+pub struct Sandbox {
+    inner: Arc<Core>,
+}
+
+impl Sandbox {
+    /// `base_url`: where the sandbox itself is reached (e.g. `http://127.0.0.1:3801`);
+    /// `app_public_url`: the app's PUBLIC_URL; provider `p`'s registered redirect URI is
+    /// exactly `{app_public_url}/auth/{p}/callback`. The control token is random.
+    pub fn new(base_url: Url, app_public_url: Url) -> Self {
+        Self::with_control_token(base_url, app_public_url, util::random_token(24))
+    }
+
+    /// Like [`Sandbox::new`], with a known control token (`SANDBOX_CONTROL_TOKEN`).
+    pub fn with_control_token(base_url: Url, app_public_url: Url, control_token: String) -> Self {
+        let signing_key = EncodingKey::from_rsa_pem(include_str!("sandbox_key.pem").as_bytes())
+            .map_err(|error| tracing::error!(%error, "sandbox signing key unusable; Google id_tokens disabled"))
+            .ok();
+        let jwk = serde_json::from_str(include_str!("sandbox_jwk.json")).unwrap_or_else(|error| {
+            tracing::error!(%error, "sandbox JWK unreadable");
+            Value::Null
+        });
+        let inner = Core {
+            base: base_url.as_str().trim_end_matches('/').to_owned(),
+            app_public: app_public_url.as_str().trim_end_matches('/').to_owned(),
+            base_url,
+            control_token,
+            store: Store::default(),
+            signing_key,
+            jwk,
+        };
+        Self {
+            inner: Arc::new(inner),
+        }
+    }
+
+    /// The complete sandbox as a stateless-looking router (state already applied).
+    pub fn router(&self) -> Router {
+        Router::new()
+            .merge(pages::routes())
+            .merge(control::routes(&self.inner))
+            .merge(consent::routes())
+            .merge(providers::routes())
+            .fallback(pages::not_found)
+            .with_state(Arc::clone(&self.inner))
+    }
+
+    /// Where the sandbox is reached.
+    pub fn base_url(&self) -> &Url {
+        &self.inner.base_url
+    }
+
+    /// The bearer token `/_sandbox/faults` and `/_sandbox/revocations` demand.
+    pub fn control_token(&self) -> &str {
+        &self.inner.control_token
+    }
+
+    /// The only client id `provider` accepts: `sandbox-{provider}-app`.
+    pub fn client_id(provider: ProviderId) -> String {
+        format!("sandbox-{}-app", provider.slug())
+    }
+
+    /// The matching client secret: `sandbox-{provider}-secret`.
+    pub fn client_secret(provider: ProviderId) -> String {
+        format!("sandbox-{}-secret", provider.slug())
+    }
+
+    /// `provider`'s settings pointing at this sandbox: the real provider's default scopes and
+    /// the sandbox's endpoints. Facebook and Instagram URLs keep the literal `{version}`
+    /// placeholder; `graph_version` is empty (keep the app's).
+    pub fn settings(&self, provider: ProviderId) -> ProviderSettings {
+        spec::spec(provider).settings(&self.inner.base)
+    }
+
+    /// Makes `provider`'s `endpoint` misbehave until [`Sandbox::clear_faults`].
+    pub fn set_fault(&self, provider: ProviderId, endpoint: Endpoint, fault: Fault) {
+        self.inner.store.set_fault(provider, endpoint, fault);
+    }
+
+    /// Removes every installed fault.
+    pub fn clear_faults(&self) {
+        self.inner.store.clear_faults();
+    }
+
+    /// Tokens revoked through `provider`'s revoke endpoint, in order. Normally access tokens;
+    /// an X refresh token revoked there is listed too.
+    pub fn revoked_tokens(&self, provider: ProviderId) -> Vec<String> {
+        self.inner.store.revoked_tokens(provider)
+    }
+
+    /// The test people as `(key, display name)`, e.g. `("ada", "Ada Lovelace")`.
+    pub fn identities() -> Vec<(&'static str, &'static str)> {
+        identities::IDENTITIES
+            .iter()
+            .map(|person| (person.key, person.display_name))
+            .collect()
+    }
+}
+
+/// Serves `sandbox` on `listener` until the task is dropped (demo mode and tests).
+pub async fn serve(listener: TcpListener, sandbox: Sandbox) -> std::io::Result<()> {
+    // Small JSON answers would otherwise wait on Nagle's algorithm.
+    let listener = listener.tap_io(|tcp| {
+        if let Err(error) = tcp.set_nodelay(true) {
+            tracing::warn!(%error, "sandbox: could not set TCP_NODELAY");
+        }
+    });
+    axum::serve(listener, sandbox.router()).await
+}
