@@ -10,7 +10,7 @@ use super::ProviderId;
 use super::failure::ConnectFailure;
 use super::links::link_account;
 use super::provider_store::{load_config, redirect_uri};
-use super::providers::{AuthorizeRequest, ProviderProfile, provider_for};
+use super::providers::{AuthorizeRequest, Call, CodeGrant, ProviderProfile, provider_for};
 use crate::db::entities::oauth_state;
 use crate::error::AppError;
 use crate::state::AppState;
@@ -69,7 +69,7 @@ pub async fn start_connect(
         nonce: nonce.as_deref(),
     };
     provider_for(provider)
-        .authorize_url(&config, &state.http, &request)
+        .authorize_url(Call::new(&config, &state.http), &request)
         .await
         .map_err(ConnectFailure::Provider)
 }
@@ -139,12 +139,18 @@ pub async fn finish_connect(
         .ok_or(ConnectFailure::NotOffered)?;
     let imp = provider_for(provider);
     let redirect = redirect_uri(&state.site.public_url, provider);
+    let call = Call::new(&config, &state.http);
+    let grant = CodeGrant {
+        code,
+        redirect_uri: &redirect,
+        pkce_verifier: &flow.pkce_verifier,
+    };
     let tokens = imp
-        .exchange_code(&config, &state.http, code, &redirect, &flow.pkce_verifier)
+        .exchange_code(call, grant)
         .await
         .map_err(ConnectFailure::Provider)?;
     let profile = imp
-        .fetch_profile(&config, &state.http, &tokens, flow.nonce.as_deref())
+        .fetch_profile(call, &tokens, flow.nonce.as_deref())
         .await
         .map_err(ConnectFailure::Provider)?;
     link_account(state, user_id, provider, &profile, &tokens).await?;

@@ -6,7 +6,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, Tran
 
 use super::failure::ConnectFailure;
 use super::provider_store::{is_offered, is_sandbox, load_config, load_rows};
-use super::providers::{ProviderProfile, TokenSet, provider_for};
+use super::providers::{Call, ProviderProfile, TokenSet, provider_for};
 use super::{ApplicationCard, ConnectionView, ProviderId};
 use crate::db::entities::{connected_account, user};
 use crate::error::AppError;
@@ -251,7 +251,7 @@ async fn revoke_quietly(state: &AppState, provider: ProviderId, link: &connected
         }
     };
     if let Err(err) = provider_for(provider)
-        .revoke(&config, &state.http, &token)
+        .revoke(Call::new(&config, &state.http), &token)
         .await
     {
         tracing::warn!(provider = provider.slug(), error = %err, "revoke failed; the link is removed anyway");

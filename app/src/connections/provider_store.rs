@@ -5,7 +5,7 @@ use chrono::Utc;
 use sea_orm::{ActiveModelTrait, DatabaseConnection, EntityTrait, Set};
 use url::Url;
 
-use super::providers::{ProviderConfig, provider_for};
+use super::providers::{ProviderConfig, defaults};
 use super::{ProviderId, ProviderSettings};
 use crate::crypto::SecretCipher;
 use crate::db::entities::provider_settings::{self, Model};
@@ -24,7 +24,7 @@ fn default_row(provider: ProviderId) -> Model {
         enabled: false,
         client_id: String::new(),
         client_secret: None,
-        settings: provider_for(provider).defaults(),
+        settings: defaults(provider),
         updated_at: Utc::now(),
     }
 }

@@ -5,17 +5,14 @@
 //! `DELETE /me/permissions`.
 
 use async_trait::async_trait;
-use reqwest::Client;
 use serde::Deserialize;
-use url::Url;
 
 use super::http::{parse_json, send, send_json};
 use super::{
-    AuthorizeRequest, Provider, ProviderConfig, ProviderError, ProviderProfile, TokenAnswer,
-    TokenSet, non_empty, standard_authorize_url,
+    Call, CodeGrant, Provider, ProviderError, ProviderProfile, ProviderResult, TokenAnswer,
+    TokenSet, non_empty,
 };
 use crate::connections::ProviderId;
-use crate::connections::ProviderSettings;
 use crate::crypto::Secret;
 
 /// Facebook.
@@ -74,47 +71,18 @@ impl Provider for Facebook {
         ProviderId::Facebook
     }
 
-    fn defaults(&self) -> ProviderSettings {
-        ProviderSettings {
-            scopes: "public_profile,email".into(),
-            authorize_url: "https://www.facebook.com/{version}/dialog/oauth".into(),
-            token_url: "https://graph.facebook.com/{version}/oauth/access_token".into(),
-            profile_url: "https://graph.facebook.com/{version}/me".into(),
-            revoke_url: "https://graph.facebook.com/{version}/me/permissions".into(),
-            graph_version: "v23.0".into(),
-            ..ProviderSettings::default()
-        }
-    }
-
-    async fn authorize_url(
-        &self,
-        cfg: &ProviderConfig,
-        _http: &Client,
-        req: &AuthorizeRequest<'_>,
-    ) -> Result<Url, ProviderError> {
-        Ok(standard_authorize_url(
-            cfg.url(&cfg.settings.authorize_url)?,
-            cfg,
-            req,
-            true,
-        ))
-    }
-
     async fn exchange_code(
         &self,
-        cfg: &ProviderConfig,
-        http: &Client,
-        code: &str,
-        redirect_uri: &str,
-        pkce_verifier: &str,
-    ) -> Result<TokenSet, ProviderError> {
+        Call { cfg, http }: Call<'_>,
+        grant: CodeGrant<'_>,
+    ) -> ProviderResult<TokenSet> {
         let url = cfg.url(&cfg.settings.token_url)?;
         let query = [
             ("client_id", cfg.client_id.as_str()),
             ("client_secret", cfg.client_secret.expose()),
-            ("redirect_uri", redirect_uri),
-            ("code", code),
-            ("code_verifier", pkce_verifier),
+            ("redirect_uri", grant.redirect_uri),
+            ("code", grant.code),
+            ("code_verifier", grant.pkce_verifier),
         ];
         let answer: TokenAnswer = send_json(http.get(url).query(&query)).await?;
         // Facebook's answer has no refresh token, and no granted scopes worth reading here.
@@ -128,11 +96,10 @@ impl Provider for Facebook {
 
     async fn fetch_profile(
         &self,
-        cfg: &ProviderConfig,
-        http: &Client,
+        Call { cfg, http }: Call<'_>,
         tokens: &TokenSet,
         _nonce: Option<&str>,
-    ) -> Result<ProviderProfile, ProviderError> {
+    ) -> ProviderResult<ProviderProfile> {
         let url = cfg.url(&cfg.settings.profile_url)?;
         let query = [
             ("fields", PROFILE_FIELDS),
@@ -143,10 +110,9 @@ impl Provider for Facebook {
 
     async fn revoke(
         &self,
-        cfg: &ProviderConfig,
-        http: &Client,
+        Call { cfg, http }: Call<'_>,
         access_token: &Secret,
-    ) -> Result<(), ProviderError> {
+    ) -> ProviderResult<()> {
         let Some(url) = cfg.revoke_url()? else {
             return Ok(());
         };

@@ -13,11 +13,10 @@ use url::Url;
 
 use super::http::{send, send_json};
 use super::{
-    AuthorizeRequest, Provider, ProviderConfig, ProviderError, ProviderProfile, TokenAnswer,
-    TokenSet, non_empty, standard_authorize_url,
+    AuthorizeRequest, Call, CodeGrant, Provider, ProviderConfig, ProviderError, ProviderProfile,
+    ProviderResult, TokenAnswer, TokenSet, non_empty, standard_authorize_url,
 };
-use crate::connections::ProviderId;
-use crate::connections::ProviderSettings;
+use crate::connections::{ProviderId, ProviderSettings};
 use crate::crypto::Secret;
 
 /// Google.
@@ -152,20 +151,12 @@ impl Provider for Google {
         ProviderId::Google
     }
 
-    fn defaults(&self) -> ProviderSettings {
-        ProviderSettings {
-            scopes: "openid email profile".into(),
-            issuer: "https://accounts.google.com".into(),
-            ..ProviderSettings::default()
-        }
-    }
-
     async fn authorize_url(
         &self,
-        cfg: &ProviderConfig,
-        http: &Client,
+        call: Call<'_>,
         req: &AuthorizeRequest<'_>,
-    ) -> Result<Url, ProviderError> {
+    ) -> ProviderResult<Url> {
+        let Call { cfg, http } = call;
         let doc = discover(cfg, http).await?;
         Ok(standard_authorize_url(
             parse_url(&doc.authorization_endpoint)?,
@@ -177,20 +168,17 @@ impl Provider for Google {
 
     async fn exchange_code(
         &self,
-        cfg: &ProviderConfig,
-        http: &Client,
-        code: &str,
-        redirect_uri: &str,
-        pkce_verifier: &str,
-    ) -> Result<TokenSet, ProviderError> {
+        Call { cfg, http }: Call<'_>,
+        grant: CodeGrant<'_>,
+    ) -> ProviderResult<TokenSet> {
         let doc = discover(cfg, http).await?;
         let form = [
             ("grant_type", "authorization_code"),
-            ("code", code),
-            ("redirect_uri", redirect_uri),
+            ("code", grant.code),
+            ("redirect_uri", grant.redirect_uri),
             ("client_id", cfg.client_id.as_str()),
             ("client_secret", cfg.client_secret.expose()),
-            ("code_verifier", pkce_verifier),
+            ("code_verifier", grant.pkce_verifier),
         ];
         let answer: TokenAnswer =
             send_json(http.post(parse_url(&doc.token_endpoint)?).form(&form)).await?;
@@ -203,11 +191,10 @@ impl Provider for Google {
 
     async fn fetch_profile(
         &self,
-        cfg: &ProviderConfig,
-        http: &Client,
+        Call { cfg, http }: Call<'_>,
         tokens: &TokenSet,
         nonce: Option<&str>,
-    ) -> Result<ProviderProfile, ProviderError> {
+    ) -> ProviderResult<ProviderProfile> {
         let doc = discover(cfg, http).await?;
         let id_token = tokens
             .id_token
@@ -234,10 +221,9 @@ impl Provider for Google {
 
     async fn revoke(
         &self,
-        cfg: &ProviderConfig,
-        http: &Client,
+        Call { cfg, http }: Call<'_>,
         access_token: &Secret,
-    ) -> Result<(), ProviderError> {
+    ) -> ProviderResult<()> {
         let doc = discover(cfg, http).await?;
         let Some(endpoint) = doc
             .revocation_endpoint

@@ -6,19 +6,16 @@
 //! profile links are `https://www.instagram.com/{username}`.
 
 use async_trait::async_trait;
-use reqwest::Client;
 use serde::Deserialize;
 use serde_json::Value;
 use url::Url;
 
 use super::http::{parse_json, send, send_json};
 use super::{
-    AuthorizeRequest, Provider, ProviderConfig, ProviderError, ProviderProfile, TokenAnswer,
-    TokenSet, non_empty, standard_authorize_url,
+    Call, CodeGrant, Provider, ProviderConfig, ProviderError, ProviderProfile, ProviderResult,
+    TokenAnswer, TokenSet, non_empty,
 };
 use crate::connections::ProviderId;
-use crate::connections::ProviderSettings;
-use crate::crypto::Secret;
 
 /// Instagram.
 pub struct Instagram;
@@ -126,50 +123,26 @@ fn profile_site(cfg: &ProviderConfig) -> String {
 
 #[async_trait]
 impl Provider for Instagram {
+    /// Instagram Login does not take PKCE.
+    fn uses_pkce(&self) -> bool {
+        false
+    }
+
     fn id(&self) -> ProviderId {
         ProviderId::Instagram
     }
 
-    fn defaults(&self) -> ProviderSettings {
-        ProviderSettings {
-            scopes: "instagram_business_basic".into(),
-            authorize_url: "https://www.instagram.com/oauth/authorize".into(),
-            token_url: "https://api.instagram.com/oauth/access_token".into(),
-            profile_url: "https://graph.instagram.com/{version}/me".into(),
-            graph_version: "v23.0".into(),
-            ..ProviderSettings::default()
-        }
-    }
-
-    async fn authorize_url(
-        &self,
-        cfg: &ProviderConfig,
-        _http: &Client,
-        req: &AuthorizeRequest<'_>,
-    ) -> Result<Url, ProviderError> {
-        // Instagram Login does not take PKCE: the verifier stays unused.
-        Ok(standard_authorize_url(
-            cfg.url(&cfg.settings.authorize_url)?,
-            cfg,
-            req,
-            false,
-        ))
-    }
-
     async fn exchange_code(
         &self,
-        cfg: &ProviderConfig,
-        http: &Client,
-        code: &str,
-        redirect_uri: &str,
-        _pkce_verifier: &str,
-    ) -> Result<TokenSet, ProviderError> {
+        Call { cfg, http }: Call<'_>,
+        grant: CodeGrant<'_>,
+    ) -> ProviderResult<TokenSet> {
         let form = [
             ("client_id", cfg.client_id.as_str()),
             ("client_secret", cfg.client_secret.expose()),
             ("grant_type", "authorization_code"),
-            ("redirect_uri", redirect_uri),
-            ("code", code),
+            ("redirect_uri", grant.redirect_uri),
+            ("code", grant.code),
         ];
         let short = parse_short_token(
             &send(http.post(cfg.url(&cfg.settings.token_url)?).form(&form)).await?,
@@ -192,11 +165,10 @@ impl Provider for Instagram {
 
     async fn fetch_profile(
         &self,
-        cfg: &ProviderConfig,
-        http: &Client,
+        Call { cfg, http }: Call<'_>,
         tokens: &TokenSet,
         _nonce: Option<&str>,
-    ) -> Result<ProviderProfile, ProviderError> {
+    ) -> ProviderResult<ProviderProfile> {
         let query = [
             ("fields", "user_id,username,name,profile_picture_url"),
             ("access_token", tokens.access_token.expose()),
@@ -205,14 +177,5 @@ impl Provider for Instagram {
             &send(http.get(cfg.url(&cfg.settings.profile_url)?).query(&query)).await?,
             &profile_site(cfg),
         )
-    }
-
-    async fn revoke(
-        &self,
-        _cfg: &ProviderConfig,
-        _http: &Client,
-        _access_token: &Secret,
-    ) -> Result<(), ProviderError> {
-        Ok(())
     }
 }

@@ -18,6 +18,18 @@ pub use error::ProviderError;
 use super::{ProviderId, ProviderSettings};
 use crate::crypto::Secret;
 
+/// The real provider's scopes and endpoints: what an admin starts from. They are data, kept in
+/// `defaults.json` beside the provider modules.
+pub fn defaults(id: ProviderId) -> ProviderSettings {
+    static DEFAULTS: std::sync::OnceLock<std::collections::HashMap<ProviderId, ProviderSettings>> =
+        std::sync::OnceLock::new();
+    DEFAULTS
+        .get_or_init(|| serde_json::from_str(include_str!("defaults.json")).unwrap_or_default())
+        .get(&id)
+        .cloned()
+        .unwrap_or_default()
+}
+
 /// The module that speaks to `id`. A new provider is one module and one line here.
 pub fn provider_for(id: ProviderId) -> &'static dyn Provider {
     match id {
@@ -106,50 +118,81 @@ pub struct ProviderProfile {
     pub profile_url: Option<String>,
 }
 
-/// One OAuth 2.0 provider.
+/// What a provider call answers.
+pub type ProviderResult<T> = Result<T, ProviderError>;
+
+/// What every provider call works with: the provider's configuration and the HTTP client.
+#[derive(Clone, Copy)]
+pub struct Call<'a> {
+    /// The provider's configuration, credentials opened.
+    pub cfg: &'a ProviderConfig,
+    /// The client for provider calls (timeout, no redirects).
+    pub http: &'a Client,
+}
+
+impl<'a> Call<'a> {
+    /// A call with `cfg` over `http`.
+    pub fn new(cfg: &'a ProviderConfig, http: &'a Client) -> Self {
+        Self { cfg, http }
+    }
+}
+
+/// An authorization code and what must accompany it to the token endpoint.
+#[derive(Clone, Copy)]
+pub struct CodeGrant<'a> {
+    /// The code from the callback.
+    pub code: &'a str,
+    /// The redirect URI the authorization request carried.
+    pub redirect_uri: &'a str,
+    /// The PKCE verifier of the flow.
+    pub pkce_verifier: &'a str,
+}
+
+/// One OAuth 2.0 provider. The standard parts have default implementations; a provider module
+/// overrides only its quirks.
 #[async_trait]
 pub trait Provider: Send + Sync {
     /// Which provider this is.
     fn id(&self) -> ProviderId;
 
-    /// The real provider's endpoints and default scopes.
-    fn defaults(&self) -> ProviderSettings;
+    /// Whether the authorization request carries a PKCE (S256) challenge.
+    fn uses_pkce(&self) -> bool {
+        true
+    }
 
-    /// Where to send the browser to ask for consent.
+    /// Where to send the browser to ask for consent: by default the configured authorization
+    /// endpoint with the RFC 6749 parameters.
     async fn authorize_url(
         &self,
-        cfg: &ProviderConfig,
-        http: &Client,
+        call: Call<'_>,
         req: &AuthorizeRequest<'_>,
-    ) -> Result<Url, ProviderError>;
+    ) -> ProviderResult<Url> {
+        let authorize = call.cfg.url(&call.cfg.settings.authorize_url)?;
+        Ok(standard_authorize_url(
+            authorize,
+            call.cfg,
+            req,
+            self.uses_pkce(),
+        ))
+    }
 
     /// Trades the authorization code for tokens, with the provider's own client authentication.
-    async fn exchange_code(
-        &self,
-        cfg: &ProviderConfig,
-        http: &Client,
-        code: &str,
-        redirect_uri: &str,
-        pkce_verifier: &str,
-    ) -> Result<TokenSet, ProviderError>;
+    async fn exchange_code(&self, call: Call<'_>, grant: CodeGrant<'_>)
+    -> ProviderResult<TokenSet>;
 
     /// Reads the profile of the account the tokens belong to; `nonce` is checked where the
     /// provider signs one into an ID token.
     async fn fetch_profile(
         &self,
-        cfg: &ProviderConfig,
-        http: &Client,
+        call: Call<'_>,
         tokens: &TokenSet,
         nonce: Option<&str>,
-    ) -> Result<ProviderProfile, ProviderError>;
+    ) -> ProviderResult<ProviderProfile>;
 
-    /// Revokes the grant at the provider; `Ok` without a call where it has no endpoint.
-    async fn revoke(
-        &self,
-        cfg: &ProviderConfig,
-        http: &Client,
-        access_token: &Secret,
-    ) -> Result<(), ProviderError>;
+    /// Revokes the grant at the provider; by default there is no revocation endpoint.
+    async fn revoke(&self, _call: Call<'_>, _access_token: &Secret) -> ProviderResult<()> {
+        Ok(())
+    }
 }
 
 /// The authorization URL of a plain RFC 6749 provider: `base` with the standard parameters,
@@ -217,6 +260,14 @@ mod tests {
     fn every_provider_is_listed_under_its_own_id() {
         for id in ProviderId::ALL {
             assert_eq!(provider_for(id).id(), id);
+            let settings = defaults(id);
+            assert!(!settings.scopes.is_empty(), "{id}: defaults.json lacks it");
+            let discovered = !settings.issuer.is_empty();
+            let endpoints = !settings.authorize_url.is_empty() && !settings.token_url.is_empty();
+            assert!(
+                discovered != endpoints,
+                "{id}: an issuer or endpoints, not both"
+            );
         }
     }
 }

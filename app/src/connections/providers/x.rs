@@ -4,17 +4,14 @@
 //! and revoke endpoints; the profile sits under `data`; profile links are `https://x.com/{username}`.
 
 use async_trait::async_trait;
-use reqwest::Client;
 use serde::Deserialize;
-use url::Url;
 
 use super::http::{form_encode, parse_json, send, send_json};
 use super::{
-    AuthorizeRequest, Provider, ProviderConfig, ProviderError, ProviderProfile, TokenAnswer,
-    TokenSet, non_empty, standard_authorize_url,
+    Call, CodeGrant, Provider, ProviderConfig, ProviderError, ProviderProfile, ProviderResult,
+    TokenAnswer, TokenSet, non_empty,
 };
 use crate::connections::ProviderId;
-use crate::connections::ProviderSettings;
 use crate::crypto::Secret;
 
 /// X.
@@ -73,44 +70,16 @@ impl Provider for X {
         ProviderId::X
     }
 
-    fn defaults(&self) -> ProviderSettings {
-        ProviderSettings {
-            scopes: "tweet.read users.read offline.access".into(),
-            authorize_url: "https://x.com/i/oauth2/authorize".into(),
-            token_url: "https://api.x.com/2/oauth2/token".into(),
-            profile_url: "https://api.x.com/2/users/me".into(),
-            revoke_url: "https://api.x.com/2/oauth2/revoke".into(),
-            ..ProviderSettings::default()
-        }
-    }
-
-    async fn authorize_url(
-        &self,
-        cfg: &ProviderConfig,
-        _http: &Client,
-        req: &AuthorizeRequest<'_>,
-    ) -> Result<Url, ProviderError> {
-        Ok(standard_authorize_url(
-            cfg.url(&cfg.settings.authorize_url)?,
-            cfg,
-            req,
-            true,
-        ))
-    }
-
     async fn exchange_code(
         &self,
-        cfg: &ProviderConfig,
-        http: &Client,
-        code: &str,
-        redirect_uri: &str,
-        pkce_verifier: &str,
-    ) -> Result<TokenSet, ProviderError> {
+        Call { cfg, http }: Call<'_>,
+        grant: CodeGrant<'_>,
+    ) -> ProviderResult<TokenSet> {
         let form = [
             ("grant_type", "authorization_code"),
-            ("code", code),
-            ("redirect_uri", redirect_uri),
-            ("code_verifier", pkce_verifier),
+            ("code", grant.code),
+            ("redirect_uri", grant.redirect_uri),
+            ("code_verifier", grant.pkce_verifier),
         ];
         let req = basic_auth(http.post(cfg.url(&cfg.settings.token_url)?), cfg).form(&form);
         send_json::<TokenAnswer>(req).await?.into_tokens()
@@ -118,11 +87,10 @@ impl Provider for X {
 
     async fn fetch_profile(
         &self,
-        cfg: &ProviderConfig,
-        http: &Client,
+        Call { cfg, http }: Call<'_>,
         tokens: &TokenSet,
         _nonce: Option<&str>,
-    ) -> Result<ProviderProfile, ProviderError> {
+    ) -> ProviderResult<ProviderProfile> {
         let url = cfg.url(&cfg.settings.profile_url)?;
         let req = http
             .get(url)
@@ -133,10 +101,9 @@ impl Provider for X {
 
     async fn revoke(
         &self,
-        cfg: &ProviderConfig,
-        http: &Client,
+        Call { cfg, http }: Call<'_>,
         access_token: &Secret,
-    ) -> Result<(), ProviderError> {
+    ) -> ProviderResult<()> {
         let Some(url) = cfg.revoke_url()? else {
             return Ok(());
         };
