@@ -262,7 +262,10 @@ async fn avatar(Path(file): Path<String>) -> Response {
             </text>
         </svg>
     }
-    .to_html();
+    .to_html()
+    // Leptos marks dynamic parts with `<!>` for hydration: harmless in HTML, but not XML, and an
+    // SVG image with one does not render. Text is escaped, so no `<!>` can come from a name.
+    .replace("<!>", "");
     (
         [
             (header::CONTENT_TYPE, "image/svg+xml"),
