@@ -163,10 +163,8 @@ async fn problem(
         move || provide_context(context_state.clone()),
         move || app::shell(options.clone()),
     );
-    let mut res = render(Request::from_parts(parts, Body::empty()))
+    // The page sets the refusal's status itself.
+    render(Request::from_parts(parts, Body::empty()))
         .await
-        .into_response();
-    *res.status_mut() =
-        StatusCode::from_u16(refusal.status_code()).unwrap_or(StatusCode::BAD_REQUEST);
-    res
+        .into_response()
 }

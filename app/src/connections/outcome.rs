@@ -5,6 +5,7 @@
 use std::str::FromStr;
 
 use super::ProviderId;
+use crate::error::AppError;
 
 /// The result of a connect flow or a disconnect, shown on Settings › Applications. It travels
 /// in the URL as `?provider={slug}&outcome={as_str}`.
@@ -165,12 +166,12 @@ impl CallbackRefusal {
         }
     }
 
-    /// The HTTP status of the page.
-    pub fn status_code(self) -> u16 {
+    /// The error this refusal is (its HTTP status comes from `AppError`).
+    pub fn as_error(self) -> AppError {
         match self {
-            Self::UnknownProvider => 404,
-            Self::SignedOut => 401,
-            Self::InvalidState | Self::MissingCode => 400,
+            Self::UnknownProvider => AppError::NotFound,
+            Self::SignedOut => AppError::Unauthorized,
+            Self::InvalidState | Self::MissingCode => AppError::BadRequest(self.message(None)),
         }
     }
 

@@ -1,4 +1,4 @@
-//! The page a refused OAuth callback renders (with a 4xx status set by the server).
+//! The page a refused OAuth callback renders, with the status of the refusal.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -28,6 +28,13 @@ pub fn ConnectProblemPage() -> impl IntoView {
         None => "The connection could not be completed. Nothing was changed.".to_owned(),
     };
     let signin = move || reason() == Some(CallbackRefusal::SignedOut);
+    #[cfg(feature = "ssr")]
+    if let Some(refusal) = query
+        .with_untracked(|q| q.get("reason"))
+        .and_then(|r| r.parse::<CallbackRefusal>().ok())
+    {
+        crate::error::set_page_status(&refusal.as_error());
+    }
     view! {
         <Title text="Connection not completed · Orga Connect"/>
         <section class="status-page">
