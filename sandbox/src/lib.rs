@@ -21,6 +21,7 @@ mod util;
 
 use std::sync::Arc;
 
+use app::admin::ProviderSettingsInput;
 use app::connections::{ProviderId, ProviderSettings};
 use axum::Router;
 use axum::serve::ListenerExt;
@@ -133,6 +134,24 @@ impl Sandbox {
     /// placeholder; `graph_version` is empty (keep the app's).
     pub fn settings(&self, provider: ProviderId) -> ProviderSettings {
         spec::spec(provider).settings(&self.inner.base)
+    }
+
+    /// What an admin enters to register this sandbox's app for `current.provider`, offered to
+    /// users: the sandbox's client id, secret and endpoints; the scopes and Graph version stay
+    /// those of `current` (the stored settings). Demo mode and the tests both register so.
+    pub fn registration(&self, current: ProviderSettingsInput) -> ProviderSettingsInput {
+        let provider = current.provider;
+        ProviderSettingsInput {
+            enabled: true,
+            client_id: Self::client_id(provider),
+            client_secret: Some(Self::client_secret(provider)),
+            settings: ProviderSettings {
+                scopes: current.settings.scopes.clone(),
+                graph_version: current.settings.graph_version.clone(),
+                ..self.settings(provider)
+            },
+            ..current
+        }
     }
 
     /// Makes `provider`'s `endpoint` misbehave until [`Sandbox::clear_faults`].

@@ -180,18 +180,7 @@ impl TestApp {
         let row = app::connections::provider_store::load_row(&self.db, id)
             .await
             .unwrap();
-        let current = input_from_row(&row);
-        let input = app::admin::ProviderSettingsInput {
-            enabled: true,
-            client_id: sandbox::Sandbox::client_id(id),
-            client_secret: Some(sandbox::Sandbox::client_secret(id)),
-            settings: app::connections::ProviderSettings {
-                scopes: current.settings.scopes.clone(),
-                graph_version: current.settings.graph_version.clone(),
-                ..self.sandbox.settings(id)
-            },
-            ..current
-        };
+        let input = self.sandbox.registration(input_from_row(&row));
         configure_provider(&self.db, &self.state.cipher, &input)
             .await
             .unwrap();
