@@ -20,15 +20,7 @@ db_tests!(
 async fn sign_up_signs_in_and_opens_the_profile(app: TestApp) {
     let client = app.client();
     let res = app
-        .call(
-            &client,
-            "sign_up",
-            &[
-                ("name", "Grace Hopper"),
-                ("email", "Grace@Example.com"),
-                ("password", "cobol1959"),
-            ],
-        )
+        .sign_up(&client, "Grace Hopper", "Grace@Example.com", "cobol1959")
         .await;
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(location(res.headers()), Some("/settings/profile"));
@@ -61,15 +53,7 @@ async fn sign_up_refuses_a_taken_email_and_writes_nothing(app: TestApp) {
     app.signed_up("Grace Hopper", "grace@example.com").await;
     let client = app.client();
     let res = app
-        .call(
-            &client,
-            "sign_up",
-            &[
-                ("name", "Impostor"),
-                ("email", " GRACE@example.com "),
-                ("password", "whatever123"),
-            ],
-        )
+        .sign_up(&client, "Impostor", " GRACE@example.com ", "whatever123")
         .await;
     assert_eq!(res.status(), StatusCode::CONFLICT);
     assert_eq!(app_error(res).await, AppError::EmailTaken);
@@ -115,13 +99,7 @@ async fn sign_up_refuses_bad_input_and_writes_nothing(app: TestApp) {
         ),
     ];
     for (name, email, password, field, words) in cases {
-        let res = app
-            .call(
-                &client,
-                "sign_up",
-                &[("name", name), ("email", email), ("password", password)],
-            )
-            .await;
+        let res = app.sign_up(&client, name, email, password).await;
         assert_eq!(res.status(), StatusCode::BAD_REQUEST);
         let err = app_error(res).await;
         assert_eq!(err.field(), Some(field), "{email}/{password}: {err:?}");

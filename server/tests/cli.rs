@@ -163,12 +163,7 @@ async fn provider_set_applies_settings_with_the_secret_from_stdin(app: TestApp) 
     );
     // The server, with the same key, offers X to users.
     let user = app.signed_up("Sam", "sam@example.com").await;
-    let page = app
-        .get(&user, "/settings/applications")
-        .await
-        .text()
-        .await
-        .unwrap();
+    let page = app.page(&user, "/settings/applications").await;
     assert!(page.contains("Connect X"), "{page}");
     let bad = run_cli(
         &app,

@@ -73,15 +73,7 @@ async fn oversized_bodies_are_refused(app: TestApp) {
     let client = app.client();
     let huge = "x".repeat(200 * 1024);
     let res = app
-        .call(
-            &client,
-            "sign_up",
-            &[
-                ("name", &huge),
-                ("email", "big@example.com"),
-                ("password", "long enough"),
-            ],
-        )
+        .sign_up(&client, &huge, "big@example.com", "long enough")
         .await;
     assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE);
     assert_eq!(app.count("users").await, 0);

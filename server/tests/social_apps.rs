@@ -105,12 +105,7 @@ async fn secrets_are_write_only(app: TestApp) {
         listed.contains(r#""secret_set":true,"settings""#) && listed.contains(r#""offered":true"#),
         "{listed}"
     );
-    let page = app
-        .get(&admin, "/admin/social-apps")
-        .await
-        .text()
-        .await
-        .unwrap();
+    let page = app.page(&admin, "/admin/social-apps").await;
     assert!(!page.contains("top-secret"));
     assert!(
         page.contains(&format!("{}/auth/x/callback", app.base)),
@@ -174,30 +169,15 @@ async fn bad_values_are_refused_and_nothing_is_written(app: TestApp) {
 async fn providers_are_offered_only_when_complete(app: TestApp) {
     let admin = app.signed_in_admin("root@example.com").await;
     let user = app.signed_up("Sam", "sam@example.com").await;
-    let page = app
-        .get(&user, "/settings/applications")
-        .await
-        .text()
-        .await
-        .unwrap();
+    let page = app.page(&user, "/settings/applications").await;
     assert!(page.contains("No applications available"), "{page}");
     app.call(&admin, "save_provider_settings", &form("x", "s", false))
         .await;
-    let page = app
-        .get(&user, "/settings/applications")
-        .await
-        .text()
-        .await
-        .unwrap();
+    let page = app.page(&user, "/settings/applications").await;
     assert!(!page.contains("Connect X"), "disabled: no button");
     app.call(&admin, "save_provider_settings", &form("x", "", true))
         .await;
-    let page = app
-        .get(&user, "/settings/applications")
-        .await
-        .text()
-        .await
-        .unwrap();
+    let page = app.page(&user, "/settings/applications").await;
     assert!(page.contains("Connect X"), "{page}");
     // Facebook with a client id but no secret is not offered, even when asked to be.
     let facebook = [
@@ -224,12 +204,7 @@ async fn providers_are_offered_only_when_complete(app: TestApp) {
     enabled.push(("input[enabled]", "on"));
     let refused = app.call(&admin, "save_provider_settings", &enabled).await;
     assert_eq!(app_error(refused).await.field(), Some("enabled"));
-    let page = app
-        .get(&user, "/settings/applications")
-        .await
-        .text()
-        .await
-        .unwrap();
+    let page = app.page(&user, "/settings/applications").await;
     assert!(
         page.contains("Connect X") && !page.contains("Connect Facebook"),
         "{page}"

@@ -245,6 +245,11 @@ impl TestApp {
             .unwrap()
     }
 
+    /// The body of `GET {base}{path}`: a page as the browser receives it.
+    pub async fn page(&self, client: &Client, path: &str) -> String {
+        self.get(client, path).await.text().await.unwrap()
+    }
+
     /// Calls a server function the way the hydrated app does (form-encoded POST).
     pub async fn call(&self, client: &Client, endpoint: &str, form: &[(&str, &str)]) -> Response {
         client
@@ -256,20 +261,22 @@ impl TestApp {
             .unwrap()
     }
 
+    /// Posts the sign-up form as `client`.
+    pub async fn sign_up(
+        &self,
+        client: &Client,
+        name: &str,
+        email: &str,
+        password: &str,
+    ) -> Response {
+        let form = [("name", name), ("email", email), ("password", password)];
+        self.call(client, "sign_up", &form).await
+    }
+
     /// Signs up a new user and returns the client that is now signed in as them.
     pub async fn signed_up(&self, name: &str, email: &str) -> Client {
         let client = self.client();
-        let res = self
-            .call(
-                &client,
-                "sign_up",
-                &[
-                    ("name", name),
-                    ("email", email),
-                    ("password", "correct horse"),
-                ],
-            )
-            .await;
+        let res = self.sign_up(&client, name, email, "correct horse").await;
         assert!(
             res.status().is_success(),
             "sign-up failed: {}",

@@ -67,10 +67,6 @@ pub fn map_profile(json: &[u8]) -> Result<ProviderProfile, ProviderError> {
 
 #[async_trait]
 impl Provider for Facebook {
-    fn id(&self) -> ProviderId {
-        ProviderId::Facebook
-    }
-
     async fn exchange_code(
         &self,
         Call { cfg, http }: Call<'_>,
@@ -84,14 +80,10 @@ impl Provider for Facebook {
             ("code", grant.code),
             ("code_verifier", grant.pkce_verifier),
         ];
-        let answer: TokenAnswer = send_json(http.get(url).query(&query)).await?;
-        // Facebook's answer has no refresh token, and no granted scopes worth reading here.
-        Ok(TokenSet {
-            refresh_token: None,
-            scopes: None,
-            id_token: None,
-            ..answer.into_tokens()?
-        })
+        // Facebook's answer is an access token and its lifetime: no refresh token, no scopes.
+        send_json::<TokenAnswer>(http.get(url).query(&query))
+            .await?
+            .into_tokens()
     }
 
     async fn fetch_profile(
@@ -122,5 +114,9 @@ impl Provider for Facebook {
         )
         .await
         .map(drop)
+    }
+
+    fn id(&self) -> ProviderId {
+        ProviderId::Facebook
     }
 }

@@ -147,10 +147,6 @@ async fn verify_id_token(
 
 #[async_trait]
 impl Provider for Google {
-    fn id(&self) -> ProviderId {
-        ProviderId::Google
-    }
-
     async fn authorize_url(
         &self,
         call: Call<'_>,
@@ -237,5 +233,9 @@ impl Provider for Google {
         )
         .await
         .map(drop)
+    }
+
+    fn id(&self) -> ProviderId {
+        ProviderId::Google
     }
 }

@@ -128,10 +128,6 @@ impl Provider for Instagram {
         false
     }
 
-    fn id(&self) -> ProviderId {
-        ProviderId::Instagram
-    }
-
     async fn exchange_code(
         &self,
         Call { cfg, http }: Call<'_>,
@@ -155,10 +151,9 @@ impl Provider for Instagram {
             ("access_token", short_token.as_str()),
         ];
         let long: TokenAnswer = send_json(http.get(long_lived_url(cfg)?).query(&query)).await?;
+        // The long-lived answer does not repeat the permissions the short-lived one granted.
         Ok(TokenSet {
-            refresh_token: None,
             scopes: permissions(short.permissions),
-            id_token: None,
             ..long.into_tokens()?
         })
     }
@@ -177,5 +172,9 @@ impl Provider for Instagram {
             &send(http.get(cfg.url(&cfg.settings.profile_url)?).query(&query)).await?,
             &profile_site(cfg),
         )
+    }
+
+    fn id(&self) -> ProviderId {
+        ProviderId::Instagram
     }
 }

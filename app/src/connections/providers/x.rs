@@ -66,10 +66,6 @@ fn basic_auth(req: reqwest::RequestBuilder, cfg: &ProviderConfig) -> reqwest::Re
 
 #[async_trait]
 impl Provider for X {
-    fn id(&self) -> ProviderId {
-        ProviderId::X
-    }
-
     async fn exchange_code(
         &self,
         Call { cfg, http }: Call<'_>,
@@ -91,10 +87,10 @@ impl Provider for X {
         tokens: &TokenSet,
         _nonce: Option<&str>,
     ) -> ProviderResult<ProviderProfile> {
-        let url = cfg.url(&cfg.settings.profile_url)?;
+        let fields = [("user.fields", "profile_image_url,url,name,username")];
         let req = http
-            .get(url)
-            .query(&[("user.fields", "profile_image_url,url,name,username")])
+            .get(cfg.url(&cfg.settings.profile_url)?)
+            .query(&fields)
             .bearer_auth(tokens.access_token.expose());
         map_profile(&send(req).await?, &profile_site(cfg))
     }
@@ -114,5 +110,9 @@ impl Provider for X {
         send(basic_auth(http.post(url), cfg).form(&form))
             .await
             .map(drop)
+    }
+
+    fn id(&self) -> ProviderId {
+        ProviderId::X
     }
 }
