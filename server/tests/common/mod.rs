@@ -92,8 +92,35 @@ pub struct TestApp {
     pub state: app::state::AppState,
     /// The app's `SECRET_KEY` (for running the CLI against the same database).
     pub secret_key: String,
+    /// Every SQL statement the app ran, in order (the test's own reads through `db` excluded).
+    pub queries: QueryLog,
     shutdown: Option<oneshot::Sender<()>>,
     _guard: DbGuard,
+}
+
+/// The SQL statements an app ran, shared with its database connection's metric callback.
+#[derive(Clone, Default)]
+pub struct QueryLog(std::sync::Arc<std::sync::Mutex<Vec<String>>>);
+
+impl QueryLog {
+    fn push(&self, sql: &str) {
+        self.0.lock().unwrap().push(sql.to_owned());
+    }
+
+    /// Forgets what was logged so far.
+    pub fn clear(&self) {
+        self.0.lock().unwrap().clear();
+    }
+
+    /// The statements logged since the last `clear` that read or write `table`.
+    pub fn on_table(&self, table: &str) -> Vec<String> {
+        let quoted = format!("\"{table}\"");
+        let log = self.0.lock().unwrap();
+        log.iter()
+            .filter(|sql| sql.contains(&quoted))
+            .cloned()
+            .collect()
+    }
 }
 
 fn unique_name() -> String {
@@ -152,11 +179,16 @@ impl TestApp {
         let config =
             Config::from_lookup(|k| vars.iter().find(|(n, _)| *n == k).map(|(_, v)| v.clone()))
                 .unwrap();
-        let state = server::prepare_state(&config).await.unwrap();
+        let mut state = server::prepare_state(&config).await.unwrap();
+        let db = state.db.clone();
+        let queries = QueryLog::default();
+        let sink = queries.clone();
+        state
+            .db
+            .set_metric_callback(move |info| sink.push(&info.statement.sql));
         let sandbox =
             sandbox::Sandbox::new(sandbox_url.parse().unwrap(), config.public_url.clone());
         tokio::spawn(sandbox::serve(sandbox_listener, sandbox.clone()));
-        let db = state.db.clone();
         let (tx, rx) = oneshot::channel::<()>();
         tokio::spawn(server::serve(listener, state.clone(), async move {
             let _ = rx.await;
@@ -168,6 +200,7 @@ impl TestApp {
             sandbox,
             state,
             secret_key,
+            queries,
             shutdown: Some(tx),
             _guard: guard,
         }
