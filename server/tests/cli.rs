@@ -165,6 +165,38 @@ async fn provider_set_applies_settings_with_the_secret_from_stdin(app: TestApp) 
     let user = app.signed_up("Sam", "sam@example.com").await;
     let page = app.page(&user, "/settings/applications").await;
     assert!(page.contains("Connect X"), "{page}");
+    // Options given replace their setting ("" clears one); the others keep theirs.
+    let changed = run_cli(
+        &app,
+        &[
+            "provider",
+            "set",
+            "x",
+            "--scopes",
+            "users.read",
+            "--revoke-url",
+            "",
+        ],
+        "",
+    );
+    assert!(
+        changed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&changed.stderr)
+    );
+    let id = app::connections::ProviderId::X;
+    let stored = app::connections::provider_store::load_row(&app.db, id)
+        .await
+        .unwrap()
+        .settings;
+    assert_eq!(
+        (
+            stored.scopes.as_str(),
+            stored.revoke_url.as_str(),
+            stored.token_url.as_str()
+        ),
+        ("users.read", "", "https://api.x.com/2/oauth2/token")
+    );
     let bad = run_cli(
         &app,
         &[
