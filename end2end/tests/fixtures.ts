@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { test as base, expect, type Locator, type Page } from '@playwright/test';
-import { open, uniqueEmail } from './helpers';
+import { cardReady, open, providerCard, uniqueEmail } from './helpers';
 
 /** Registers a step that restores what the test is about to change. */
 export type Undo = (step: () => Promise<unknown>) => void;
@@ -44,18 +44,7 @@ export const test = base.extend<{ browserErrors: void; undo: Undo }>({
 
 export { expect };
 
-/**
- * A provider's card, on Settings › Applications or Admin › Social apps: a `<section>` labelled
- * by its `<h2>`, so a region named after the provider.
- */
-export function providerCard(page: Page, label: string): Locator {
-  return page.getByRole('region', { name: label, exact: true });
-}
-
-/** Waits until a card (under Suspense) is interactive, after the page itself. */
-export async function cardReady(card: Locator): Promise<void> {
-  await expect(card).toHaveAttribute('data-hydrated', 'true');
-}
+export { cardReady, providerCard };
 
 /** Disconnects `label` for the user signed in on `page`, if it is connected. */
 export async function disconnectIfConnected(page: Page, label: string): Promise<void> {

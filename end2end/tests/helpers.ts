@@ -1,4 +1,4 @@
-import { expect, type Page } from '@playwright/test';
+import { expect, type Locator, type Page } from '@playwright/test';
 
 export const ADMIN = { email: 'admin@orga.test', name: 'Ada Admin', password: 'admin-password-1' };
 
@@ -23,9 +23,17 @@ export async function signUp(page: Page, name: string, email: string, opts: { ex
   if (!opts.expectError) await expect(page).toHaveURL(/\/settings\/profile$/);
 }
 
-/** Waits until a card (under Suspense) is interactive. */
-export async function cardReady(page: Page, testId: string): Promise<void> {
-  await expect(page.locator(`[data-testid="${testId}"][data-hydrated="true"]`)).toHaveCount(1);
+/**
+ * A provider's card, on Settings › Applications or Admin › Social apps: a `<section>` labelled
+ * by its `<h2>`, so a region named after the provider.
+ */
+export function providerCard(page: Page, label: string): Locator {
+  return page.getByRole('region', { name: label, exact: true });
+}
+
+/** Waits until a card (under Suspense) is interactive, after the page itself. */
+export async function cardReady(card: Locator): Promise<void> {
+  await expect(card).toHaveAttribute('data-hydrated', 'true');
 }
 
 export async function signIn(page: Page, email: string, password: string): Promise<void> {

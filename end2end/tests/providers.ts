@@ -1,5 +1,5 @@
 import { expect, type Browser, type Page } from '@playwright/test';
-import { ADMIN, cardReady, open, signIn } from './helpers';
+import { ADMIN, cardReady, open, providerCard, signIn } from './helpers';
 
 export type Slug = 'facebook' | 'x' | 'instagram' | 'google';
 export const LABELS: Record<Slug, string> = { facebook: 'Facebook', x: 'X', instagram: 'Instagram', google: 'Google' };
@@ -74,7 +74,7 @@ export async function sandboxSettings(p: Slug): Promise<Record<string, string>> 
 
 /** The admin's card for a provider on Admin › Social apps. */
 export function adminCard(page: Page, p: Slug) {
-  return page.getByTestId(`provider-${p}`);
+  return providerCard(page, LABELS[p]);
 }
 
 /** Signs in as the admin in a context of its own and saves the provider's sandbox app. */
@@ -85,9 +85,9 @@ export async function configureProvider(browser: Browser, p: Slug, opts: { enabl
   await signIn(page, ADMIN.email, ADMIN.password);
   await expect(page).toHaveURL(/\/admin\/social-apps$/);
   await expect(page.locator('body[data-hydrated="true"]')).toHaveCount(1);
-  await cardReady(page, `provider-${p}`);
-  const app = (await sandboxEndpoints())[p];
   const card = adminCard(page, p);
+  await cardReady(card);
+  const app = (await sandboxEndpoints())[p];
   const enabled = card.getByLabel(`Offer ${LABELS[p]} to users`);
   if (opts.enabled ?? true) await enabled.check(); else await enabled.uncheck();
   await card.getByLabel('Client id').fill(app.client_id);
@@ -103,12 +103,12 @@ export async function configureProvider(browser: Browser, p: Slug, opts: { enabl
 
 /** The user's card for a provider on Settings › Applications. */
 export function appCard(page: Page, p: Slug) {
-  return page.getByTestId(`app-${p}`);
+  return providerCard(page, LABELS[p]);
 }
 
 /** Clicks Connect, picks `person` at the sandbox and answers `decision`. */
 export async function connectAs(page: Page, p: Slug, person: string, decision: 'Allow' | 'Cancel' = 'Allow'): Promise<void> {
-  await cardReady(page, `app-${p}`);
+  await cardReady(appCard(page, p));
   await appCard(page, p).getByRole('button', { name: `Connect ${LABELS[p]}` }).click();
   const consent = new URL((await sandboxEndpoints())[p].consent_url);
   await expect(page).toHaveURL((url) => url.origin === consent.origin);

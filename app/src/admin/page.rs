@@ -65,7 +65,7 @@ fn ProviderCard(initial: ProviderSettingsView) -> impl IntoView {
     let node = NodeRef::new();
     crate::components::mark_hydrated(node);
     view! {
-        <section node_ref=node class="card provider-card" aria-labelledby=heading_id data-testid=format!("provider-{}", provider.slug())>
+        <section node_ref=node class="card provider-card" aria-labelledby=heading_id>
             {move || view! { <CardBody s=current.get() save=save error=error/> }}
             {move || saved().then(|| view! { <Flash kind="success" message=format!("{} settings saved.", provider.label())/> })}
         </section>

@@ -69,7 +69,7 @@ fn AppCard(card: ApplicationCard, disconnect: ServerAction<DisconnectAccount>) -
     let node = NodeRef::new();
     crate::components::mark_hydrated(node);
     view! {
-        <section node_ref=node class="card app-card" aria-labelledby=labelled_by data-testid=format!("app-{}", p.slug())>
+        <section node_ref=node class="card app-card" aria-labelledby=labelled_by>
             <div class="provider-head">
                 <span class=format!("provider-logo provider-{}", p.slug()) aria-hidden="true">{p.label().chars().next()}</span>
                 <h2 id=heading>{p.label()}</h2>
