@@ -13,7 +13,7 @@ use url::Url;
 use super::http::{parse_json, send, send_json};
 use super::{
     Call, CodeGrant, Provider, ProviderConfig, ProviderError, ProviderProfile, ProviderResult,
-    TokenAnswer, TokenSet, non_empty,
+    TokenAnswer, TokenSet, non_empty, profile_site,
 };
 use crate::connections::ProviderId;
 
@@ -112,15 +112,6 @@ fn long_lived_url(cfg: &ProviderConfig) -> Result<Url, ProviderError> {
     }
 }
 
-/// The site profiles live on: the authorize URL without `/oauth/authorize`.
-fn profile_site(cfg: &ProviderConfig) -> String {
-    let authorize = cfg.settings.authorize_url.trim_end_matches('/');
-    authorize
-        .strip_suffix("/oauth/authorize")
-        .unwrap_or("https://www.instagram.com")
-        .to_owned()
-}
-
 #[async_trait]
 impl Provider for Instagram {
     /// Instagram Login does not take PKCE.
@@ -170,7 +161,7 @@ impl Provider for Instagram {
         ];
         map_profile(
             &send(http.get(cfg.url(&cfg.settings.profile_url)?).query(&query)).await?,
-            &profile_site(cfg),
+            &profile_site(cfg, "/oauth/authorize", "https://www.instagram.com"),
         )
     }
 

@@ -247,6 +247,18 @@ impl TokenAnswer {
     }
 }
 
+/// The site a provider's public profiles live on, derived from its configured authorization
+/// endpoint (`https://x.com` from `https://x.com/i/oauth2/authorize`), so that a sandbox's
+/// profile links stay in the sandbox; `real` when the endpoint does not end in `authorize_path`.
+pub(crate) fn profile_site(cfg: &ProviderConfig, authorize_path: &str, real: &str) -> String {
+    cfg.settings
+        .authorize_url
+        .trim_end_matches('/')
+        .strip_suffix(authorize_path)
+        .unwrap_or(real)
+        .to_owned()
+}
+
 /// Trims a provider string and drops it when empty.
 pub(crate) fn non_empty(value: Option<String>) -> Option<String> {
     value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())

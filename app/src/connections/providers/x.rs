@@ -9,7 +9,7 @@ use serde::Deserialize;
 use super::http::{form_encode, parse_json, send, send_json};
 use super::{
     Call, CodeGrant, Provider, ProviderConfig, ProviderError, ProviderProfile, ProviderResult,
-    TokenAnswer, TokenSet, non_empty,
+    TokenAnswer, TokenSet, non_empty, profile_site,
 };
 use crate::connections::ProviderId;
 use crate::crypto::Secret;
@@ -48,15 +48,6 @@ pub fn map_profile(json: &[u8], site: &str) -> Result<ProviderProfile, ProviderE
     })
 }
 
-/// The site profiles live on: the authorize URL without `/i/oauth2/authorize`.
-fn profile_site(cfg: &ProviderConfig) -> String {
-    let authorize = cfg.settings.authorize_url.trim_end_matches('/');
-    authorize
-        .strip_suffix("/i/oauth2/authorize")
-        .unwrap_or("https://x.com")
-        .to_owned()
-}
-
 fn basic_auth(req: reqwest::RequestBuilder, cfg: &ProviderConfig) -> reqwest::RequestBuilder {
     req.basic_auth(
         form_encode(&cfg.client_id),
@@ -92,7 +83,10 @@ impl Provider for X {
             .get(cfg.url(&cfg.settings.profile_url)?)
             .query(&fields)
             .bearer_auth(tokens.access_token.expose());
-        map_profile(&send(req).await?, &profile_site(cfg))
+        map_profile(
+            &send(req).await?,
+            &profile_site(cfg, "/i/oauth2/authorize", "https://x.com"),
+        )
     }
 
     async fn revoke(
