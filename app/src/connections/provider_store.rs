@@ -2,13 +2,14 @@
 //! defaults), its client secret sealed, and the configuration a connect flow runs with.
 
 use chrono::Utc;
-use sea_orm::{ActiveModelTrait, DatabaseConnection, EntityTrait, Set};
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{DatabaseConnection, EntityTrait};
 use url::Url;
 
 use super::providers::{ProviderConfig, defaults};
 use super::{ProviderId, ProviderSettings};
 use crate::crypto::SecretCipher;
-use crate::db::entities::provider_settings::{self, Model};
+use crate::db::entities::provider_settings::{self, ActiveModel, Column, Model};
 use crate::error::AppError;
 use crate::state::AppState;
 
@@ -107,7 +108,8 @@ pub struct NewProviderRow {
     pub settings: ProviderSettings,
 }
 
-/// Stores `new` as `provider`'s row (sealing a new secret), returning what was stored.
+/// Stores `new` as `provider`'s row (sealing a new secret), returning what was stored. One
+/// upsert: `current` already tells the stored secret, so the row is not read again.
 pub async fn store_row(
     db: &DatabaseConnection,
     cipher: &SecretCipher,
@@ -115,27 +117,33 @@ pub async fn store_row(
     current: &Model,
     new: NewProviderRow,
 ) -> Result<Model, AppError> {
-    let exists = provider_settings::Entity::find_by_id(provider)
-        .one(db)
-        .await?
-        .is_some();
-    let secret = match new.client_secret {
+    let client_secret = match new.client_secret {
         Some(plain) => Some(cipher.seal(&plain, &secret_purpose(provider))?),
         None => current.client_secret.clone(),
     };
-    let row = provider_settings::ActiveModel {
-        provider: Set(provider),
-        enabled: Set(new.enabled),
-        client_id: Set(new.client_id),
-        client_secret: Set(secret),
-        settings: Set(new.settings),
-        updated_at: Set(Utc::now()),
+    let saved = Model {
+        provider,
+        enabled: new.enabled,
+        client_id: new.client_id,
+        client_secret,
+        settings: new.settings,
+        updated_at: Utc::now(),
     };
-    let saved = if exists {
-        row.update(db).await?
-    } else {
-        row.insert(db).await?
-    };
+    let columns = [
+        Column::Enabled,
+        Column::ClientId,
+        Column::ClientSecret,
+        Column::Settings,
+        Column::UpdatedAt,
+    ];
+    provider_settings::Entity::insert(ActiveModel::from(saved.clone()))
+        .on_conflict(
+            OnConflict::column(Column::Provider)
+                .update_columns(columns)
+                .to_owned(),
+        )
+        .exec(db)
+        .await?;
     tracing::info!(
         provider = provider.slug(),
         enabled = saved.enabled,
