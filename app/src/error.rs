@@ -131,14 +131,13 @@ mod http_status {
     /// Sets the status of a failed server-function call. A plain form post (no JavaScript) is
     /// left alone: its answer is a redirect back to the form, which a 4xx status would break.
     pub(super) fn apply_to_server_fn_response(err: &AppError) {
-        if !crate::request::is_plain_form_post()
-            && let Some(options) = use_context::<ResponseOptions>()
-        {
-            options.set_status(err.status());
+        if !crate::request::is_plain_form_post() {
+            set_page_status(err);
         }
     }
 
-    /// Gives the page being rendered the status of `err` (404 page, 403 page…).
+    /// Gives the response being built (a rendered page, a server function's answer) the status
+    /// of `err`.
     pub fn set_page_status(err: &AppError) {
         if let Some(options) = use_context::<ResponseOptions>() {
             options.set_status(err.status());

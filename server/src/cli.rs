@@ -14,7 +14,6 @@ use app::admin::configure::{admin_view, configure_provider, input_from_row};
 use app::connections::provider_store::{load_row, load_rows};
 use app::connections::{ProviderId, ProviderSettings};
 use app::db::entities::user::Role;
-use app::state::SiteConfig;
 
 use crate::StartError;
 use crate::config::Config;
@@ -158,10 +157,7 @@ async fn list_providers(
     db: &sea_orm::DatabaseConnection,
     config: &Config,
 ) -> Result<(), StartError> {
-    let site = SiteConfig {
-        public_url: config.public_url.clone(),
-        sandbox_url: config.sandbox_url.clone(),
-    };
+    let site = config.site();
     for row in load_rows(db).await? {
         let view = admin_view(&row, &site);
         let status = match (view.offered, view.enabled) {

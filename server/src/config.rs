@@ -101,6 +101,16 @@ impl Config {
     }
 }
 
+impl Config {
+    /// Where the site is reached, as the app needs it.
+    pub fn site(&self) -> app::state::SiteConfig {
+        app::state::SiteConfig {
+            public_url: self.public_url.clone(),
+            sandbox_url: self.sandbox_url.clone(),
+        }
+    }
+}
+
 /// `SANDBOX_ADDR` and `SANDBOX_URL` (which defaults to `http://{SANDBOX_ADDR}`).
 fn sandbox_location(
     lookup: &impl Fn(&str) -> Option<String>,

@@ -21,7 +21,7 @@ use leptos::config::{LeptosOptions, get_configuration};
 use tokio::net::TcpListener;
 
 use app::crypto::SecretCipher;
-use app::state::{AppState, SiteConfig};
+use app::state::AppState;
 
 pub use router::build_router;
 
@@ -59,10 +59,7 @@ pub async fn prepare_state(config: &config::Config) -> Result<AppState, StartErr
     database::migrate(&db).await?;
     Ok(AppState {
         db,
-        site: Arc::new(SiteConfig {
-            public_url: config.public_url.clone(),
-            sandbox_url: config.sandbox_url.clone(),
-        }),
+        site: Arc::new(config.site()),
         cipher: load_cipher(config)?,
         http: provider_http_client(config.provider_timeout)?,
         leptos_options: leptos_options(config),

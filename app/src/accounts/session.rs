@@ -67,5 +67,3 @@ pub async fn require_admin() -> Result<UserView, AppError> {
         Err(AppError::Forbidden)
     }
 }
-
-pub use crate::request::is_plain_form_post;

@@ -25,7 +25,7 @@ pub async fn save_provider_settings(input: ProviderSettingsInput) -> Result<Prov
     crate::accounts::session::require_admin().await?;
     let state = crate::state::AppState::current()?;
     super::configure::configure_provider(&state.db, &state.cipher, &input).await?;
-    if crate::accounts::session::is_plain_form_post() {
+    if crate::request::is_plain_form_post() {
         leptos_axum::redirect(&format!(
             "/admin/social-apps?saved={}",
             input.provider.slug()

@@ -21,7 +21,7 @@ pub async fn disconnect_account(provider: ProviderId) -> Result<ProviderId, AppE
     let user = crate::accounts::session::require_user().await?;
     let state = crate::state::AppState::current()?;
     super::links::disconnect(&state, user.id, provider).await?;
-    if crate::accounts::session::is_plain_form_post() {
+    if crate::request::is_plain_form_post() {
         leptos_axum::redirect(&super::ConnectOutcome::Disconnected.applications_url(provider));
     }
     Ok(provider)

@@ -26,7 +26,7 @@ pub async fn update_profile(
         ..Default::default()
     };
     row.update(&state.db).await?;
-    if crate::accounts::session::is_plain_form_post() {
+    if crate::request::is_plain_form_post() {
         leptos_axum::redirect("/settings/profile?saved=1");
     }
     Ok(())

@@ -16,7 +16,7 @@ use super::{
     AuthorizeRequest, Call, CodeGrant, Provider, ProviderConfig, ProviderError, ProviderProfile,
     ProviderResult, TokenAnswer, TokenSet, non_empty, standard_authorize_url,
 };
-use crate::connections::{ProviderId, ProviderSettings};
+use crate::connections::ProviderId;
 use crate::crypto::Secret;
 
 /// Google.
@@ -221,14 +221,15 @@ impl Provider for Google {
         access_token: &Secret,
     ) -> ProviderResult<()> {
         let doc = discover(cfg, http).await?;
-        let Some(endpoint) = doc
-            .revocation_endpoint
-            .or_else(|| ProviderSettings::optional(&cfg.settings.revoke_url).map(str::to_owned))
-        else {
+        let endpoint = match doc.revocation_endpoint {
+            Some(discovered) => Some(parse_url(&discovered)?),
+            None => cfg.revoke_url()?,
+        };
+        let Some(endpoint) = endpoint else {
             return Ok(());
         };
         send(
-            http.post(parse_url(&endpoint)?)
+            http.post(endpoint)
                 .form(&[("token", access_token.expose())]),
         )
         .await
