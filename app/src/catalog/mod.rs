@@ -2,8 +2,10 @@
 //! every layer shares, from the database columns to the pages. It depends on nothing else in
 //! the crate.
 
+mod link_health;
 mod provider_id;
 mod provider_settings;
 
+pub use link_health::{LinkProblem, LinkStatus};
 pub use provider_id::{ProviderId, UnknownProvider};
 pub use provider_settings::ProviderSettings;
