@@ -6,6 +6,13 @@ use aes_gcm::{Aes256Gcm, Nonce};
 use base64::Engine;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 
+/// 256 random bits, URL-safe base64: leases, confirmation codes.
+pub fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    OsRng.fill_bytes(&mut bytes);
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
 /// Why sealing or opening a secret failed.
 #[derive(Debug, thiserror::Error)]
 pub enum CryptoError {

@@ -17,6 +17,26 @@ pub struct SiteConfig {
     pub public_url: Url,
     /// Where the built-in provider sandbox is reached, when it runs (demo mode, tests).
     pub sandbox_url: Option<Url>,
+    /// How links are kept true over time.
+    pub health: HealthPolicy,
+}
+
+/// How often a link is looked at, and how long one instance may hold it.
+#[derive(Debug, Clone, Copy)]
+pub struct HealthPolicy {
+    /// A link's profile is re-read (and its grant confirmed) this long after the last check.
+    pub recheck_every: chrono::Duration,
+    /// How long an instance holds a link it is renewing; a crashed holder's lease lapses.
+    pub lease: chrono::Duration,
+}
+
+impl Default for HealthPolicy {
+    fn default() -> Self {
+        Self {
+            recheck_every: chrono::Duration::hours(24),
+            lease: chrono::Duration::minutes(2),
+        }
+    }
 }
 
 impl SiteConfig {

@@ -110,7 +110,13 @@ fn decide(core: &Core, spec: &ProviderSpec, params: &HashMap<String, String>) ->
     let Some(identity) = util::param(params, "account").and_then(identities::find) else {
         return refuse("Choose one of the test accounts.");
     };
+    // Google gives a refresh token for `access_type=offline` on the first consent only, or
+    // when consent is asked again (`prompt=consent`).
+    let offline = util::param(params, "access_type") == Some("offline")
+        && (core.store.first_offline_consent(spec.id, identity.key)
+            || util::param(params, "prompt").is_some_and(|p| p.split(' ').any(|p| p == "consent")));
     let code = core.store.insert_code(CodeGrant {
+        offline,
         provider: spec.id,
         client_id: Sandbox::client_id(spec.id),
         redirect_uri: request.redirect_uri.clone(),

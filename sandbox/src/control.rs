@@ -1,5 +1,5 @@
-//! `/_sandbox/*`: the HTTP control surface for out-of-process tests (Playwright). Faults and
-//! revocations need the control token printed at start (`Authorization: Bearer …`); the
+//! `/_sandbox/*`: the HTTP control surface for out-of-process tests (Playwright). Faults,
+//! revocations and expiring tokens need the control token printed at start (`Authorization: Bearer …`); the
 //! endpoints document is public, so tests learn the URL layout instead of copying it.
 
 use std::collections::BTreeMap;
@@ -26,6 +26,7 @@ pub(crate) fn routes(core: &Arc<Core>) -> Router<Arc<Core>> {
     let guarded = Router::new()
         .route("/_sandbox/faults", post(set_fault).delete(clear_faults))
         .route("/_sandbox/revocations", get(revocations))
+        .route("/_sandbox/tokens/expire", post(expire_tokens))
         .route_layer(middleware::from_fn_with_state(
             Arc::clone(core),
             require_token,
@@ -139,4 +140,22 @@ async fn revocations(State(core): State<Arc<Core>>) -> Response {
         .map(|p| (p.slug().to_owned(), json!(core.store.revoked_tokens(*p))))
         .collect();
     util::json(StatusCode::OK, Value::Object(map))
+}
+
+/// `{"provider":"x"}`.
+#[derive(Deserialize)]
+struct ProviderRequest {
+    provider: ProviderId,
+}
+
+/// `POST /_sandbox/tokens/expire`: ends every live access token of the provider now, as time
+/// would (refresh tokens live on). Answers `{"expired": n}`.
+async fn expire_tokens(State(core): State<Arc<Core>>, body: axum::body::Bytes) -> Response {
+    let request: ProviderRequest = match serde_json::from_slice(&body) {
+        Ok(request) => request,
+        Err(error) => return bad_request(&format!("invalid request: {error}")),
+    };
+    let expired = core.store.expire_access_tokens(request.provider);
+    tracing::info!(provider = %request.provider.slug(), expired, "sandbox tokens expired");
+    util::json(StatusCode::OK, json!({ "expired": expired }))
 }

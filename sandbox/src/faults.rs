@@ -16,6 +16,9 @@ pub enum Endpoint {
     Token,
     /// Instagram's short-to-long-lived token exchange.
     LongLivedToken,
+    /// Renewing tokens: the refresh-token grant at the token endpoint (X, Google), Instagram's
+    /// `refresh_access_token`.
+    Refresh,
     /// Profile / userinfo.
     Profile,
     /// Token revocation.
@@ -32,6 +35,7 @@ impl Endpoint {
         Some(match name {
             "token" => Self::Token,
             "long_lived_token" => Self::LongLivedToken,
+            "refresh" => Self::Refresh,
             "profile" => Self::Profile,
             "revoke" => Self::Revoke,
             "discovery" => Self::Discovery,
@@ -97,7 +101,9 @@ fn finish(reply: Reply, strip_for: Option<Endpoint>) -> Response {
 /// A body cut mid-value, the way a dropped connection behind a proxy looks.
 fn truncated(endpoint: Endpoint) -> &'static str {
     match endpoint {
-        Endpoint::Token | Endpoint::LongLivedToken => r#"{"access_token": "abc"#,
+        Endpoint::Token | Endpoint::LongLivedToken | Endpoint::Refresh => {
+            r#"{"access_token": "abc"#
+        }
         Endpoint::Profile => r#"{"id": "12345"#,
         Endpoint::Revoke => r#"{"success": tr"#,
         Endpoint::Discovery => r#"{"issuer": "http"#,
@@ -108,7 +114,7 @@ fn truncated(endpoint: Endpoint) -> &'static str {
 /// Removes the fields a client cannot do without.
 fn strip(endpoint: Endpoint, body: &mut Value) {
     let keys: &[&str] = match endpoint {
-        Endpoint::Token | Endpoint::LongLivedToken => &["access_token"],
+        Endpoint::Token | Endpoint::LongLivedToken | Endpoint::Refresh => &["access_token"],
         Endpoint::Profile => &["id", "user_id", "sub", "name"],
         Endpoint::Revoke => &["success", "revoked"],
         Endpoint::Discovery => &["issuer", "token_endpoint", "jwks_uri"],

@@ -170,6 +170,26 @@ impl Sandbox {
         self.inner.store.revoked_tokens(provider)
     }
 
+    /// Makes `provider` issue access tokens that live `ttl` (its own lifetime otherwise).
+    pub fn set_access_token_lifetime(&self, provider: ProviderId, ttl: std::time::Duration) {
+        self.inner.store.set_access_ttl(provider, ttl);
+    }
+
+    /// Ends every live access token of `provider` now; returns how many.
+    pub fn expire_access_tokens(&self, provider: ProviderId) -> usize {
+        self.inner.store.expire_access_tokens(provider)
+    }
+
+    /// Makes every token of `provider` look `by` older (Instagram renews only day-old tokens).
+    pub fn age_tokens(&self, provider: ProviderId, by: std::time::Duration) {
+        self.inner.store.age_tokens(provider, by);
+    }
+
+    /// How many renewals `provider` honoured (refresh-token grants, `ig_refresh_token`).
+    pub fn refresh_count(&self, provider: ProviderId) -> usize {
+        self.inner.store.refresh_count(provider)
+    }
+
     /// The test people as `(key, display name)`, e.g. `("ada", "Ada Lovelace")`.
     pub fn identities() -> Vec<(&'static str, &'static str)> {
         identities::IDENTITIES

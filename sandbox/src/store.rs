@@ -31,6 +31,8 @@ pub(crate) struct CodeGrant {
     pub code_challenge_method: Option<String>,
     /// OpenID nonce, echoed in the id_token.
     pub nonce: Option<String>,
+    /// Whether the grant earns a refresh token (Google's offline access on first consent).
+    pub offline: bool,
     /// After this the code is dead.
     pub expires_at: Instant,
 }
@@ -51,7 +53,7 @@ pub(crate) enum RedeemError {
 pub(crate) enum TokenKind {
     /// Usable at profile endpoints.
     Access,
-    /// Only revocable here (no refresh grant is emulated).
+    /// Redeemable at the token endpoint for a new access token (X rotates it: single use).
     Refresh,
 }
 
@@ -66,11 +68,16 @@ pub(crate) struct TokenRecord {
     pub identity: &'static Identity,
     /// Granted scopes.
     pub scopes: Vec<String>,
+    /// When it was issued (Instagram renews only tokens a day old).
+    pub issued_at: Instant,
     /// After this the token is refused.
     pub expires_at: Instant,
     /// Set by revocation or code reuse.
     pub revoked: bool,
-    /// The code it descends from, so a replayed code can revoke it.
+    /// A rotating refresh token that was redeemed once.
+    pub spent: bool,
+    /// The code it descends from: the grant. A replayed code, a revocation or a reused
+    /// refresh token ends every token of the grant.
     pub origin_code: String,
 }
 
@@ -82,10 +89,43 @@ impl TokenRecord {
             kind,
             identity: grant.identity,
             scopes: grant.scopes.clone(),
+            issued_at: Instant::now(),
             expires_at: Instant::now() + ttl,
             revoked: false,
+            spent: false,
             origin_code: code.to_owned(),
         }
+    }
+
+    /// A token of `kind` of the same grant, issued now for `ttl`.
+    pub fn successor(&self, kind: TokenKind, ttl: Duration) -> Self {
+        Self {
+            kind,
+            issued_at: Instant::now(),
+            expires_at: Instant::now() + ttl,
+            revoked: false,
+            spent: false,
+            ..self.clone()
+        }
+    }
+}
+
+/// Why a refresh token was not honoured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RefreshError {
+    /// Never issued here, by this provider, or not a refresh token.
+    Unknown,
+    /// Revoked or expired.
+    Dead,
+    /// A rotating token redeemed a second time: the whole grant is ended, as RFC 9700 §4.14.2
+    /// advises.
+    Reused,
+}
+
+/// Ends every token of the grant that began with code `grant`.
+fn end_grant(inner: &mut Inner, grant: &str) {
+    for record in inner.tokens.values_mut().filter(|r| r.origin_code == grant) {
+        record.revoked = true;
     }
 }
 
@@ -96,6 +136,12 @@ struct Inner {
     tokens: HashMap<String, TokenRecord>,
     faults: HashMap<(ProviderId, Endpoint), Fault>,
     revocations: HashMap<ProviderId, Vec<String>>,
+    /// Access-token lifetimes set by tests, instead of the provider's own.
+    lifetimes: HashMap<ProviderId, Duration>,
+    /// Refresh grants honoured, per provider.
+    refreshes: HashMap<ProviderId, usize>,
+    /// People who granted offline access, per provider; cleared when the grant ends.
+    offline: HashSet<(ProviderId, &'static str)>,
 }
 
 /// All mutable sandbox state behind one lock (contention is irrelevant at test scale).
@@ -161,23 +207,111 @@ impl Store {
         live.then(|| record.clone())
     }
 
-    /// Revokes a live token of `provider` (access or refresh) and records it.
-    /// Returns false when the token is unknown, foreign, expired or already revoked.
+    /// Revokes a live token of `provider` (access or refresh), and with it every token of its
+    /// grant, as X and Google do; records the token named. Returns false when the token is
+    /// unknown, foreign, expired or already revoked.
     pub fn revoke(&self, provider: ProviderId, token: &str) -> bool {
         let mut inner = self.lock();
-        let Some(record) = inner.tokens.get_mut(token) else {
+        let Some(record) = inner.tokens.get(token) else {
             return false;
         };
         if record.provider != provider || record.revoked || record.expires_at <= Instant::now() {
             return false;
         }
-        record.revoked = true;
+        let grant = record.origin_code.clone();
+        let person = record.identity.key;
+        end_grant(&mut inner, &grant);
+        inner.offline.remove(&(provider, person));
         inner
             .revocations
             .entry(provider)
             .or_default()
             .push(token.to_owned());
         true
+    }
+
+    /// Whether `person` grants `provider` offline access for the first time (and records it).
+    pub fn first_offline_consent(&self, provider: ProviderId, person: &'static str) -> bool {
+        self.lock().offline.insert((provider, person))
+    }
+
+    /// Redeems the refresh token `token` of `provider`; a rotating one is spent by it.
+    pub fn redeem_refresh(
+        &self,
+        provider: ProviderId,
+        token: &str,
+        rotating: bool,
+    ) -> Result<TokenRecord, RefreshError> {
+        let mut inner = self.lock();
+        let Some(record) = inner.tokens.get_mut(token) else {
+            return Err(RefreshError::Unknown);
+        };
+        if record.provider != provider || record.kind != TokenKind::Refresh {
+            return Err(RefreshError::Unknown);
+        }
+        if record.spent {
+            let grant = record.origin_code.clone();
+            end_grant(&mut inner, &grant);
+            return Err(RefreshError::Reused);
+        }
+        if record.revoked || record.expires_at <= Instant::now() {
+            return Err(RefreshError::Dead);
+        }
+        record.spent = rotating;
+        let record = record.clone();
+        *inner.refreshes.entry(provider).or_default() += 1;
+        Ok(record)
+    }
+
+    /// Counts a renewal that is not a refresh-token grant (Instagram's `ig_refresh_token`).
+    pub fn count_renewal(&self, provider: ProviderId) {
+        *self.lock().refreshes.entry(provider).or_default() += 1;
+    }
+
+    /// How many renewals (`refresh_token`, `ig_refresh_token` grants) `provider` honoured.
+    pub fn refresh_count(&self, provider: ProviderId) -> usize {
+        self.lock().refreshes.get(&provider).copied().unwrap_or(0)
+    }
+
+    /// The access-token lifetime of `provider`: a test's, else `default`.
+    pub fn access_ttl(&self, provider: ProviderId, default: Duration) -> Duration {
+        self.lock()
+            .lifetimes
+            .get(&provider)
+            .copied()
+            .unwrap_or(default)
+    }
+
+    /// Makes `provider` issue access tokens that live `ttl`.
+    pub fn set_access_ttl(&self, provider: ProviderId, ttl: Duration) {
+        self.lock().lifetimes.insert(provider, ttl);
+    }
+
+    /// Ends every live access token of `provider` now, as time would.
+    pub fn expire_access_tokens(&self, provider: ProviderId) -> usize {
+        let now = Instant::now();
+        let mut inner = self.lock();
+        let mut count = 0;
+        for record in inner.tokens.values_mut() {
+            if record.provider == provider
+                && record.kind == TokenKind::Access
+                && record.expires_at > now
+            {
+                record.expires_at = now;
+                count += 1;
+            }
+        }
+        count
+    }
+
+    /// Makes every token of `provider` look `by` older (issued earlier; ends no sooner).
+    pub fn age_tokens(&self, provider: ProviderId, by: Duration) {
+        let mut inner = self.lock();
+        for record in inner.tokens.values_mut().filter(|r| r.provider == provider) {
+            if let Some(earlier) = record.issued_at.checked_sub(by) {
+                record.issued_at = earlier;
+            }
+        }
     }
 
     /// Tokens revoked through `provider`'s revoke endpoint, oldest first.

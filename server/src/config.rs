@@ -49,6 +49,19 @@ pub struct Config {
     /// `SANDBOX_CONTROL_TOKEN`: the bearer token of the sandbox's `/_sandbox/*` control routes;
     /// random per start when unset.
     pub sandbox_control_token: Option<String>,
+    /// The link-health job: `HEALTH_INTERVAL_SECS`, `HEALTH_CONCURRENCY`, `HEALTH_RECHECK_SECS`.
+    pub health: HealthJob,
+}
+
+/// How the link-health job runs.
+#[derive(Debug, Clone, Copy)]
+pub struct HealthJob {
+    /// Time between rounds; `None` (`HEALTH_INTERVAL_SECS=0`) turns the job off. Default 60 s.
+    pub interval: Option<std::time::Duration>,
+    /// Links checked at once, per instance. Default 4.
+    pub concurrency: usize,
+    /// How long after its last check a link's profile is re-read. Default a day.
+    pub recheck: std::time::Duration,
 }
 
 /// How long a provider call may take when `PROVIDER_TIMEOUT_MS` is not set.
@@ -82,7 +95,9 @@ impl Config {
             });
         }
         let provider_timeout = provider_timeout(&lookup)?;
+        let health = health_job(&lookup)?;
         Ok(Self {
+            health,
             provider_timeout,
             secret_key: lookup("SECRET_KEY"),
             secret_key_file: lookup("SECRET_KEY_FILE")
@@ -107,6 +122,11 @@ impl Config {
         app::state::SiteConfig {
             public_url: self.public_url.clone(),
             sandbox_url: self.sandbox_url.clone(),
+            health: app::state::HealthPolicy {
+                recheck_every: chrono::Duration::from_std(self.health.recheck)
+                    .unwrap_or(chrono::Duration::days(1)),
+                ..app::state::HealthPolicy::default()
+            },
         }
     }
 }
@@ -131,6 +151,45 @@ fn sandbox_location(
         (None, None) => None,
     };
     Ok((sandbox_addr, sandbox_url))
+}
+
+/// An integer setting within `range`, or `default` when unset.
+fn number(
+    lookup: &impl Fn(&str) -> Option<String>,
+    name: &'static str,
+    default: u64,
+    range: std::ops::RangeInclusive<u64>,
+) -> Result<u64, ConfigError> {
+    let Some(raw) = lookup(name) else {
+        return Ok(default);
+    };
+    match raw.trim().parse::<u64>() {
+        Ok(n) if range.contains(&n) => Ok(n),
+        _ => Err(ConfigError::Invalid {
+            name,
+            reason: format!(
+                "{raw:?} is not a whole number from {} to {}",
+                range.start(),
+                range.end()
+            ),
+        }),
+    }
+}
+
+/// `HEALTH_INTERVAL_SECS` (0 = off), `HEALTH_CONCURRENCY`, `HEALTH_RECHECK_SECS`.
+fn health_job(lookup: &impl Fn(&str) -> Option<String>) -> Result<HealthJob, ConfigError> {
+    use std::time::Duration;
+    let interval = number(lookup, "HEALTH_INTERVAL_SECS", 60, 0..=86_400)?;
+    Ok(HealthJob {
+        interval: (interval > 0).then(|| Duration::from_secs(interval)),
+        concurrency: usize::try_from(number(lookup, "HEALTH_CONCURRENCY", 4, 1..=64)?).unwrap_or(4),
+        recheck: Duration::from_secs(number(
+            lookup,
+            "HEALTH_RECHECK_SECS",
+            86_400,
+            1..=30 * 86_400,
+        )?),
+    })
 }
 
 /// `PROVIDER_TIMEOUT_MS`: from 1 ms to 10 minutes.

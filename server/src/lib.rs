@@ -6,6 +6,7 @@ pub mod database;
 #[cfg(feature = "sandbox")]
 pub mod demo;
 mod health;
+pub mod jobs;
 mod middleware;
 mod oauth;
 pub mod router;

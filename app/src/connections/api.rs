@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::{ApplicationCard, ProviderId};
+use super::{ApplicationCard, ConnectOutcome, ProviderId};
 use crate::error::AppError;
 
 /// The providers offered to the signed-in user, each with their link if connected.
@@ -25,4 +25,21 @@ pub async fn disconnect_account(provider: ProviderId) -> Result<ProviderId, AppE
         leptos_axum::redirect(&super::ConnectOutcome::Disconnected.applications_url(provider));
     }
     Ok(provider)
+}
+
+/// Checks the user's link to `provider` now, without a new consent: renews its tokens if
+/// they need it and re-reads the profile (name, handle, picture). Answers the outcome; a
+/// plain form post is sent back to the page with it.
+#[server(endpoint = "refresh_connection")]
+pub async fn refresh_connection(provider: ProviderId) -> Result<ConnectOutcome, AppError> {
+    let user = crate::accounts::session::require_user().await?;
+    let state = crate::state::AppState::current()?;
+    let outcome = match super::health::check_now(&state, user.id, provider).await? {
+        super::LinkStatus::Active => ConnectOutcome::Checked,
+        _ => ConnectOutcome::NeedsReconnect,
+    };
+    if crate::request::is_plain_form_post() {
+        leptos_axum::redirect(&outcome.applications_url(provider));
+    }
+    Ok(outcome)
 }

@@ -8,9 +8,11 @@ use sha2::{Digest, Sha256};
 
 use super::ProviderId;
 use super::failure::ConnectFailure;
-use super::links::link_account;
+use super::links::{link_account, revoke_quietly, revoke_replaced};
 use super::provider_store::{load_config, redirect_uri};
-use super::providers::{AuthorizeRequest, Call, CodeGrant, ProviderProfile, provider_for};
+use super::providers::{
+    AuthorizeRequest, Call, CodeGrant, ProviderProfile, StoredTokens, provider_for,
+};
 use crate::db::entities::oauth_state;
 use crate::error::AppError;
 use crate::state::AppState;
@@ -149,10 +151,44 @@ pub async fn finish_connect(
         .exchange_code(call, grant)
         .await
         .map_err(ConnectFailure::Provider)?;
-    let profile = imp
+    let linked = match imp
         .fetch_profile(call, &tokens, flow.nonce.as_deref())
         .await
-        .map_err(ConnectFailure::Provider)?;
-    link_account(state, user_id, provider, &profile, &tokens).await?;
-    Ok(profile)
+    {
+        Ok(profile) => link_account(state, user_id, provider, &profile, &tokens)
+            .await
+            .map(|replaced| (profile, replaced)),
+        Err(err) => Err(ConnectFailure::Provider(err)),
+    };
+    match linked {
+        Ok((profile, replaced)) => {
+            if let Some(replaced) = replaced {
+                in_background(state, move |state| async move {
+                    revoke_replaced(&state, provider, replaced).await;
+                });
+            }
+            Ok(profile)
+        }
+        Err(failure) => {
+            // The grant exists at the provider but the app keeps nothing of it: end it.
+            let orphan = StoredTokens {
+                access_token: tokens.access_token,
+                refresh_token: tokens.refresh_token,
+            };
+            in_background(state, move |state| async move {
+                revoke_quietly(&state, provider, &orphan, "me").await;
+            });
+            Err(failure)
+        }
+    }
+}
+
+/// Runs provider clean-up after the answer to the person is on its way.
+fn in_background<F, Fut>(state: &AppState, work: F)
+where
+    F: FnOnce(AppState) -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = ()> + Send + 'static,
+{
+    let state = state.clone();
+    tokio::spawn(work(state));
 }

@@ -1,31 +1,38 @@
 //! The user's links: storing one when a flow finishes (filling empty profile fields), the
 //! cards of Settings › Applications, and disconnecting (delete, then revoke at the provider).
 
-use chrono::{Duration, Utc};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionTrait,
+};
 
 use super::failure::ConnectFailure;
+use super::health::next_due;
 use super::provider_store::{is_offered, is_sandbox, load_config, load_rows};
-use super::providers::{Call, ProviderProfile, TokenSet, provider_for};
-use super::{ApplicationCard, ConnectionView, ProviderId};
+use super::providers::{Call, ProviderProfile, Revocation, StoredTokens, TokenSet, provider_for};
+use super::{ApplicationCard, ConnectionView, LinkStatus, ProviderId, tokens};
 use crate::db::entities::{connected_account, user};
 use crate::error::AppError;
 use crate::state::AppState;
 
-/// The purpose a token is sealed under: its kind and provider.
-fn token_purpose(provider: ProviderId, kind: &str) -> String {
-    format!("{kind}:{}", provider.slug())
+/// Tokens a connect replaced that still belong to a grant at the provider: those of another
+/// account of the same provider that the user linked before. The caller revokes them.
+pub(super) struct Replaced {
+    tokens: StoredTokens,
+    account_id: String,
 }
 
-/// Stores the link (new, or refreshed when it exists) and fills the user's empty profile
-/// fields, in one transaction; refuses an account linked to another user.
+/// Stores the link (new, or renewed when it exists: a Reconnect keeps the link) and fills the
+/// user's empty profile fields, in one transaction; refuses an account linked to another user.
+/// A reconnect that brings no refresh token keeps the stored one when the account is the
+/// same (Google sends one only on the first consent).
 pub(super) async fn link_account(
     state: &AppState,
     user_id: i64,
     provider: ProviderId,
     profile: &ProviderProfile,
     tokens: &TokenSet,
-) -> Result<(), ConnectFailure> {
+) -> Result<Option<Replaced>, ConnectFailure> {
     let txn = state.db.begin().await.map_err(AppError::from)?;
     let owner = connected_account::Entity::find()
         .filter(connected_account::Column::Provider.eq(provider))
@@ -42,6 +49,15 @@ pub(super) async fn link_account(
         .one(&txn)
         .await
         .map_err(AppError::from)?;
+    let same_account = existing
+        .as_ref()
+        .filter(|link| link.provider_user_id == profile.id && link.status != LinkStatus::Removed);
+    let kept_refresh = same_account.and_then(|link| link.refresh_token.clone());
+    let replaced = existing
+        .as_ref()
+        .filter(|link| link.provider_user_id != profile.id && !link.access_token.is_empty())
+        .and_then(|link| replaced_tokens(state, link));
+    let version = existing.as_ref().map_or(0, |link| link.token_version + 1);
     let mut row = match existing {
         Some(found) => found.into(),
         None => connected_account::ActiveModel {
@@ -51,28 +67,39 @@ pub(super) async fn link_account(
             ..Default::default()
         },
     };
-    set_profile_and_tokens(&mut row, state, provider, profile, tokens)?;
+    set_link(&mut row, state, provider, profile, tokens, kept_refresh)?;
+    row.token_version = Set(version);
     row.save(&txn).await.map_err(AppError::from)?;
     fill_empty_profile(&txn, user_id, profile)
         .await
         .map_err(AppError::from)?;
     txn.commit().await.map_err(AppError::from)?;
-    Ok(())
+    Ok(replaced)
 }
 
-/// Writes the provider's profile and the sealed tokens into a link's row.
-fn set_profile_and_tokens(
+/// The old account's tokens, opened for revocation; unreadable ones are logged and skipped.
+fn replaced_tokens(state: &AppState, link: &connected_account::Model) -> Option<Replaced> {
+    match tokens::open(state, link) {
+        Ok(tokens) => Some(Replaced {
+            tokens,
+            account_id: link.provider_user_id.clone(),
+        }),
+        Err(err) => {
+            tracing::warn!(provider = link.provider.slug(), error = %err, "replaced account's tokens unreadable; not revoked");
+            None
+        }
+    }
+}
+
+/// Writes the provider's profile, the sealed tokens and a fresh bill of health into a link.
+fn set_link(
     row: &mut connected_account::ActiveModel,
     state: &AppState,
     provider: ProviderId,
     profile: &ProviderProfile,
-    tokens: &TokenSet,
+    fresh: &TokenSet,
+    kept_refresh: Option<String>,
 ) -> Result<(), AppError> {
-    let seal = |kind: &str, token: &crate::crypto::Secret| {
-        state
-            .cipher
-            .seal(token.expose(), &token_purpose(provider, kind))
-    };
     let now = Utc::now();
     row.provider_user_id = Set(profile.id.clone());
     row.username = Set(profile.username.clone());
@@ -80,25 +107,61 @@ fn set_profile_and_tokens(
     row.email = Set(profile.email.clone());
     row.avatar_url = Set(profile.avatar_url.clone());
     row.profile_url = Set(profile.profile_url.clone());
-    row.access_token = Set(seal("access_token", &tokens.access_token)?);
-    row.refresh_token = Set(tokens
-        .refresh_token
-        .as_ref()
-        .map(|t| seal("refresh_token", t))
-        .transpose()?);
-    row.expires_at = Set(tokens
-        .expires_in
-        .filter(|s| *s > 0)
-        .map(|s| now + Duration::seconds(s)));
-    row.scopes = Set(tokens.scopes.clone().unwrap_or_default());
+    let times = tokens::store(row, state, provider, fresh, kept_refresh, now)?;
+    if fresh.scopes.is_none() {
+        row.scopes = Set(String::new());
+    }
+    row.status = Set(LinkStatus::Active);
+    row.status_reason = Set(None);
+    row.status_changed_at = Set(Some(now));
+    row.checked_at = Set(Some(now));
+    row.due_at = Set(Some(next_due(provider, &times, now, &state.site.health)));
+    row.claim_token = Set(None);
+    row.claim_until = Set(None);
     row.updated_at = Set(now);
     Ok(())
 }
 
+/// Asks the provider to end the grant of tokens the app no longer keeps (a disconnect, a
+/// replaced account, a flow that failed after the exchange). Best effort: a failure is logged.
+pub(super) async fn revoke_quietly(
+    state: &AppState,
+    provider: ProviderId,
+    tokens: &StoredTokens,
+    account_id: &str,
+) {
+    let config = match load_config(state, provider).await {
+        Ok(Some(config)) => config,
+        Ok(None) => {
+            tracing::warn!(
+                provider = provider.slug(),
+                "not revoked: provider no longer configured"
+            );
+            return;
+        }
+        Err(err) => {
+            tracing::warn!(provider = provider.slug(), error = %err, "not revoked: settings unreadable");
+            return;
+        }
+    };
+    let grant = Revocation::strongest(tokens, account_id);
+    if let Err(err) = provider_for(provider)
+        .revoke(Call::new(&config, &state.http), &grant)
+        .await
+    {
+        tracing::warn!(provider = provider.slug(), error = %err, "revoke failed; the tokens are forgotten anyway");
+    }
+}
+
+/// Revokes what a connect replaced.
+pub(super) async fn revoke_replaced(state: &AppState, provider: ProviderId, replaced: Replaced) {
+    revoke_quietly(state, provider, &replaced.tokens, &replaced.account_id).await;
+}
+
 /// Fills the user's empty first name, last name and avatar from the provider; never
 /// overwrites what the user set (as the original Orga server's `update_user_details` did).
-async fn fill_empty_profile(
-    txn: &sea_orm::DatabaseTransaction,
+pub(super) async fn fill_empty_profile(
+    txn: &impl ConnectionTrait,
     user_id: i64,
     profile: &ProviderProfile,
 ) -> Result<(), sea_orm::DbErr> {
@@ -193,6 +256,7 @@ pub async fn user_connections(
 }
 
 fn connection_view(link: &connected_account::Model) -> ConnectionView {
+    let now = Utc::now();
     ConnectionView {
         display_name: link.display_name.clone(),
         username: link.username.clone(),
@@ -201,11 +265,31 @@ fn connection_view(link: &connected_account::Model) -> ConnectionView {
         profile_url: link.profile_url.clone(),
         connected_at: link.created_at.to_rfc3339(),
         connected_on: link.created_at.format("%-d %B %Y").to_string(),
+        status: link.status,
+        problem: link.status_reason.map(|p| p.message(link.provider)),
+        status_changed_on: link
+            .status_changed_at
+            .map(|at| at.format("%-d %B %Y").to_string()),
+        checked_at: link.checked_at.map(|at| at.to_rfc3339()),
+        checked_ago: link.checked_at.map(|at| ago(now, at)),
     }
 }
 
+/// "just now", "5 minutes ago", "3 hours ago", "2 days ago".
+fn ago(now: DateTime<Utc>, at: DateTime<Utc>) -> String {
+    let seconds = (now - at).num_seconds().max(0);
+    let (n, unit) = match seconds {
+        0..60 => return "just now".to_owned(),
+        60..3600 => (seconds / 60, "minute"),
+        3600..86_400 => (seconds / 3600, "hour"),
+        _ => (seconds / 86_400, "day"),
+    };
+    format!("{n} {unit}{} ago", if n == 1 { "" } else { "s" })
+}
+
 /// Deletes the user's link to `provider` and its tokens, then asks the provider to revoke the
-/// grant. A failed revoke is logged and does not undo the disconnect.
+/// grant: the refresh token where there is one (it ends the whole grant), else the access
+/// token. A failed revoke is logged and does not undo the disconnect.
 pub async fn disconnect(
     state: &AppState,
     user_id: i64,
@@ -221,39 +305,30 @@ pub async fn disconnect(
         .exec(&state.db)
         .await?;
     tracing::info!(user_id, provider = provider.slug(), "account disconnected");
-    revoke_quietly(state, provider, &link).await;
+    // A link the provider removed has no tokens left to revoke.
+    if !link.access_token.is_empty()
+        && let Some(replaced) = replaced_tokens(state, &link)
+    {
+        revoke_replaced(state, provider, replaced).await;
+    }
     Ok(())
 }
 
-async fn revoke_quietly(state: &AppState, provider: ProviderId, link: &connected_account::Model) {
-    let config = match load_config(state, provider).await {
-        Ok(Some(config)) => config,
-        Ok(None) => {
-            tracing::warn!(
-                provider = provider.slug(),
-                "not revoked: provider no longer configured"
-            );
-            return;
-        }
-        Err(err) => {
-            tracing::warn!(provider = provider.slug(), error = %err, "not revoked: settings unreadable");
-            return;
-        }
-    };
-    let token = match state
-        .cipher
-        .open(&link.access_token, &token_purpose(provider, "access_token"))
-    {
-        Ok(token) => token,
-        Err(err) => {
-            tracing::warn!(provider = provider.slug(), error = %err, "not revoked: token unreadable");
-            return;
-        }
-    };
-    if let Err(err) = provider_for(provider)
-        .revoke(Call::new(&config, &state.http), &token)
-        .await
-    {
-        tracing::warn!(provider = provider.slug(), error = %err, "revoke failed; the link is removed anyway");
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ages_read_like_people_say_them() {
+        let now = Utc::now();
+        assert_eq!(ago(now, now), "just now");
+        assert_eq!(ago(now, now - chrono::Duration::minutes(1)), "1 minute ago");
+        assert_eq!(
+            ago(now, now - chrono::Duration::minutes(5)),
+            "5 minutes ago"
+        );
+        assert_eq!(ago(now, now - chrono::Duration::hours(3)), "3 hours ago");
+        assert_eq!(ago(now, now - chrono::Duration::days(2)), "2 days ago");
+        assert_eq!(ago(now, now + chrono::Duration::minutes(2)), "just now");
     }
 }

@@ -1,14 +1,18 @@
 //! Connected social accounts: the providers and their settings, the connect flow, the links,
 //! Settings › Applications.
 //!
-//! Top-down: `page`/`problem` (components) → `api` (server functions) → `flow`/`links`
-//! (domain) → `provider_store`, `providers` (storage and provider HTTP).
+//! Top-down: `page`/`problem` (components) → `api` (server functions) → `flow`/`links`/`health`
+//! (domain) → `tokens`, `lease`, `provider_store`, `providers` (storage and provider HTTP).
 
 pub mod api;
 #[cfg(feature = "ssr")]
 mod failure;
 #[cfg(feature = "ssr")]
 pub mod flow;
+#[cfg(feature = "ssr")]
+pub mod health;
+#[cfg(feature = "ssr")]
+pub mod lease;
 #[cfg(feature = "ssr")]
 pub mod links;
 mod outcome;
@@ -18,8 +22,10 @@ pub mod problem;
 pub mod provider_store;
 #[cfg(feature = "ssr")]
 pub mod providers;
+#[cfg(feature = "ssr")]
+mod tokens;
 
-pub use crate::catalog::{ProviderId, ProviderSettings, UnknownProvider};
+pub use crate::catalog::{LinkProblem, LinkStatus, ProviderId, ProviderSettings, UnknownProvider};
 #[cfg(feature = "ssr")]
 pub use failure::ConnectFailure;
 pub use outcome::{CallbackRefusal, ConnectOutcome, UnknownValue};
@@ -44,6 +50,16 @@ pub struct ConnectionView {
     pub connected_at: String,
     /// The same date for people, e.g. "28 November 2026".
     pub connected_on: String,
+    /// Whether the link still works.
+    pub status: LinkStatus,
+    /// Why it needs reconnecting, in words ("X no longer grants access").
+    pub problem: Option<String>,
+    /// When the status last changed, for people ("removed access on 30 November 2026").
+    pub status_changed_on: Option<String>,
+    /// When the provider last confirmed the link (RFC 3339).
+    pub checked_at: Option<String>,
+    /// The same, relative to when the page was made ("5 minutes ago").
+    pub checked_ago: Option<String>,
 }
 
 /// One card of Settings › Applications: an offered provider and the user's link to it.

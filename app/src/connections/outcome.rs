@@ -9,7 +9,7 @@ use crate::error::AppError;
 
 /// The result of a connect flow or a disconnect, shown on Settings › Applications. It travels
 /// in the URL as `?provider={slug}&outcome={as_str}`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum ConnectOutcome {
     /// The account is linked.
     Connected,
@@ -37,11 +37,15 @@ pub enum ConnectOutcome {
     NotOffered,
     /// Our own failure.
     Failed,
+    /// A Refresh found the link working (tokens renewed if due, profile re-read).
+    Checked,
+    /// A Refresh found that the provider no longer grants access.
+    NeedsReconnect,
 }
 
 impl ConnectOutcome {
     /// Every outcome, for round-trip tests.
-    pub const ALL: [Self; 13] = [
+    pub const ALL: [Self; 15] = [
         Self::Connected,
         Self::Disconnected,
         Self::Cancelled,
@@ -55,6 +59,8 @@ impl ConnectOutcome {
         Self::Taken,
         Self::NotOffered,
         Self::Failed,
+        Self::Checked,
+        Self::NeedsReconnect,
     ];
 
     /// The outcome's name in the URL.
@@ -73,13 +79,15 @@ impl ConnectOutcome {
             Self::Taken => "taken",
             Self::NotOffered => "not_offered",
             Self::Failed => "failed",
+            Self::Checked => "checked",
+            Self::NeedsReconnect => "needs_reconnect",
         }
     }
 
     /// How the message is shown: `success`, `info` or `error`.
     pub fn level(self) -> &'static str {
         match self {
-            Self::Connected | Self::Disconnected => "success",
+            Self::Connected | Self::Disconnected | Self::Checked => "success",
             Self::Cancelled => "info",
             _ => "error",
         }
@@ -119,6 +127,12 @@ impl ConnectOutcome {
             }
             Self::Failed => {
                 format!("Connecting {p} failed. Nothing was changed; please try again.")
+            }
+            Self::Checked => {
+                format!("Your {p} account is checked: it works, and its details are up to date.")
+            }
+            Self::NeedsReconnect => {
+                format!("{p} no longer grants access. Reconnect to keep your account connected.")
             }
         }
     }

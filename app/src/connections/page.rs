@@ -4,8 +4,8 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use super::api::{DisconnectAccount, list_applications};
-use super::{ApplicationCard, ConnectOutcome, ConnectionView, ProviderId};
+use super::api::{DisconnectAccount, RefreshConnection, list_applications};
+use super::{ApplicationCard, ConnectOutcome, ConnectionView, LinkStatus, ProviderId};
 use crate::components::Flash;
 
 /// The outcome a flow or a form post came back with, from the query string.
@@ -21,16 +21,28 @@ fn outcome_from_query(
 #[component]
 pub fn ApplicationsPage() -> impl IntoView {
     let disconnect = ServerAction::<DisconnectAccount>::new();
-    let cards = Resource::new(move || disconnect.version().get(), |_| list_applications());
+    let refresh = ServerAction::<RefreshConnection>::new();
+    let cards = Resource::new(
+        move || (disconnect.version().get(), refresh.version().get()),
+        |_| list_applications(),
+    );
     let query = use_query_map();
-    let flash = move || match disconnect.value().get() {
-        Some(Ok(p)) => {
-            let outcome = ConnectOutcome::Disconnected;
-            Some((outcome.level().to_owned(), outcome.message(p)))
+    let words = |(p, outcome): (ProviderId, ConnectOutcome)| {
+        (outcome.level().to_owned(), outcome.message(p))
+    };
+    let flash = move || {
+        let refreshed = refresh.value().get().map(|answer| {
+            let provider = refresh.input().get().map(|input| input.provider);
+            answer.map(|outcome| (provider, outcome))
+        });
+        match (disconnect.value().get(), refreshed) {
+            (_, Some(Ok((Some(p), outcome)))) => Some(words((p, outcome))),
+            (Some(Ok(p)), _) => Some(words((p, ConnectOutcome::Disconnected))),
+            (_, Some(Err(err))) | (Some(Err(err)), _) => {
+                Some(("error".to_owned(), err.to_string()))
+            }
+            _ => outcome_from_query(&query.read()).map(words),
         }
-        Some(Err(err)) => Some(("error".to_owned(), err.to_string())),
-        None => outcome_from_query(&query.read())
-            .map(|(p, outcome)| (outcome.level().to_owned(), outcome.message(p))),
     };
     view! {
         <Title text="Applications · Orga Connect"/>
@@ -50,7 +62,7 @@ pub fn ApplicationsPage() -> impl IntoView {
                     }.into_any(),
                     Ok(list) => view! {
                         <div class="app-grid">
-                            {list.into_iter().map(|card| view! { <AppCard card=card disconnect=disconnect/> }).collect_view()}
+                            {list.into_iter().map(|card| view! { <AppCard card=card disconnect=disconnect refresh=refresh/> }).collect_view()}
                         </div>
                     }.into_any(),
                     Err(err) => view! { <div class="alert alert-error" role="alert">{err.to_string()}</div> }.into_any(),
@@ -62,7 +74,11 @@ pub fn ApplicationsPage() -> impl IntoView {
 
 /// A provider's card.
 #[component]
-fn AppCard(card: ApplicationCard, disconnect: ServerAction<DisconnectAccount>) -> impl IntoView {
+fn AppCard(
+    card: ApplicationCard,
+    disconnect: ServerAction<DisconnectAccount>,
+    refresh: ServerAction<RefreshConnection>,
+) -> impl IntoView {
     let p = card.provider;
     let heading = format!("app-{}", p.slug());
     let labelled_by = heading.clone();
@@ -74,18 +90,65 @@ fn AppCard(card: ApplicationCard, disconnect: ServerAction<DisconnectAccount>) -
                 <span class=format!("provider-logo provider-{}", p.slug()) aria-hidden="true">{p.label().chars().next()}</span>
                 <h2 id=heading>{p.label()}</h2>
                 {card.sandbox.then(|| view! { <span class="badge badge-sandbox" title="Uses the built-in provider sandbox, not the real provider">"Sandbox"</span> })}
-                {card.connection.is_some().then(|| view! { <span class="badge badge-on">"Connected"</span> })}
+                {card.connection.as_ref().map(|c| status_badge(c.status))}
             </div>
             {match card.connection {
-                Some(c) => view! { <Connected provider=p connection=c disconnect=disconnect/> }.into_any(),
+                Some(c) if c.status == LinkStatus::Removed => view! {
+                    <Removed provider=p connection=c disconnect=disconnect/>
+                }.into_any(),
+                Some(c) => view! { <Connected provider=p connection=c disconnect=disconnect refresh=refresh/> }.into_any(),
                 None => view! {
                     <p class="muted">{format!("Connect your {} account to show it on your profile.", p.label())}</p>
-                    <form method="post" action=format!("/auth/{}/connect", p.slug())>
-                        <button type="submit" class="btn btn-primary">{format!("Connect {}", p.label())}</button>
-                    </form>
+                    <ConnectButton provider=p label=format!("Connect {}", p.label())/>
                 }.into_any(),
             }}
         </section>
+    }
+}
+
+/// The badge beside the provider's name.
+fn status_badge(status: LinkStatus) -> impl IntoView {
+    let (class, words) = match status {
+        LinkStatus::Active => ("badge badge-on", "Connected"),
+        LinkStatus::ReconnectNeeded => ("badge badge-warn", "Reconnect needed"),
+        LinkStatus::Removed => ("badge badge-off", "Access removed"),
+    };
+    view! { <span class=class>{words}</span> }
+}
+
+/// The connect flow's form: Connect, or Reconnect (the same flow, which keeps the link).
+#[component]
+fn ConnectButton(provider: ProviderId, label: String) -> impl IntoView {
+    view! {
+        <form method="post" action=format!("/auth/{}/connect", provider.slug())>
+            <button type="submit" class="btn btn-primary">{label}</button>
+        </form>
+    }
+}
+
+/// The link's health in words: "Active · checked 5 minutes ago", or why it needs reconnecting.
+#[component]
+fn LinkHealth(provider: ProviderId, connection: ConnectionView) -> impl IntoView {
+    match connection.status {
+        LinkStatus::ReconnectNeeded => {
+            let problem = connection
+                .problem
+                .unwrap_or_else(|| format!("{} no longer grants access", provider.label()));
+            view! {
+                <p class="link-health link-health-warn">{format!("Reconnect needed — {problem}")}</p>
+                <ConnectButton provider=provider label=format!("Reconnect {}", provider.label())/>
+            }
+            .into_any()
+        }
+        _ => view! {
+            <p class="link-health muted small">
+                "Active"
+                {connection.checked_ago.map(|ago| view! {
+                    " · checked " <time datetime=connection.checked_at.unwrap_or_default()>{ago}</time>
+                })}
+            </p>
+        }
+        .into_any(),
     }
 }
 
@@ -94,6 +157,7 @@ fn Connected(
     provider: ProviderId,
     connection: ConnectionView,
     disconnect: ServerAction<DisconnectAccount>,
+    refresh: ServerAction<RefreshConnection>,
 ) -> impl IntoView {
     let name = connection
         .display_name
@@ -115,6 +179,46 @@ fn Connected(
                 <p class="muted small">"Connected on " <time datetime=connection.connected_at.clone()>{connection.connected_on.clone()}</time></p>
             </div>
         </div>
+        <LinkHealth provider=provider connection=connection/>
+        <div class="card-actions">
+            <ActionForm action=refresh attr:class="inline-form">
+                <input type="hidden" name="provider" value=provider.slug()/>
+                <button type="submit" class="btn btn-secondary" disabled=move || refresh.pending().get()
+                    title=format!("Check your {} account now and update its details", provider.label())>
+                    "Refresh"
+                </button>
+            </ActionForm>
+            <DisconnectConfirm provider=provider disconnect=disconnect/>
+        </div>
+    }
+}
+
+/// A link the provider told us the person removed: only the fact remains.
+#[component]
+fn Removed(
+    provider: ProviderId,
+    connection: ConnectionView,
+    disconnect: ServerAction<DisconnectAccount>,
+) -> impl IntoView {
+    let on = connection
+        .status_changed_on
+        .map(|day| format!(" on {day}"))
+        .unwrap_or_default();
+    view! {
+        <p class="link-health link-health-warn">{format!("{} removed access{on}. Orga Connect no longer holds anything from it.", provider.label())}</p>
+        <div class="card-actions">
+            <ConnectButton provider=provider label=format!("Connect {} again", provider.label())/>
+            <DisconnectConfirm provider=provider disconnect=disconnect/>
+        </div>
+    }
+}
+
+#[component]
+fn DisconnectConfirm(
+    provider: ProviderId,
+    disconnect: ServerAction<DisconnectAccount>,
+) -> impl IntoView {
+    view! {
         <details class="confirm">
             <summary class="btn btn-danger">"Disconnect"</summary>
             <div class="confirm-body">

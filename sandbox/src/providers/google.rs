@@ -24,6 +24,8 @@ use crate::{Core, util};
 
 const ID: ProviderId = ProviderId::Google;
 const EXPIRES_IN: u64 = 3599;
+/// Google refresh tokens live until revoked (or six months unused); six months stands in.
+const REFRESH_TTL: Duration = Duration::from_secs(180 * 24 * 3600);
 const KEY_ID: &str = "sandbox-key-1";
 const EMAIL_SCOPE: &str = "https://www.googleapis.com/auth/userinfo.email";
 const PROFILE_SCOPE: &str = "https://www.googleapis.com/auth/userinfo.profile";
@@ -121,7 +123,7 @@ fn discovery(core: &Core, _call: &Call) -> Reply {
         "claims_supported": ["aud", "email", "email_verified", "exp", "family_name", "given_name",
             "iat", "iss", "name", "nonce", "picture", "sub"],
         "code_challenge_methods_supported": ["plain", "S256"],
-        "grant_types_supported": ["authorization_code"],
+        "grant_types_supported": ["authorization_code", "refresh_token"],
     }))
 }
 
@@ -161,6 +163,7 @@ fn exchange(core: &Core, call: &Call) -> Reply {
         |error: &str, description: &str| oauth_error(StatusCode::BAD_REQUEST, error, description);
     match util::param(params, "grant_type") {
         Some("authorization_code") => {}
+        Some("refresh_token") => return refresh(core, call),
         Some(other) => {
             return Err(bad(
                 "unsupported_grant_type",
@@ -190,16 +193,48 @@ fn exchange(core: &Core, call: &Call) -> Reply {
             Refusal::VerifierMissing => bad("invalid_grant", "Missing code verifier."),
             _ => bad("invalid_grant", "Bad Request"),
         })?;
-    let ttl = Duration::from_secs(EXPIRES_IN);
+    let ttl = core.store.access_ttl(ID, Duration::from_secs(EXPIRES_IN));
     let record = TokenRecord::from_grant(&grant, code, TokenKind::Access, ttl);
     let access_token = core.store.issue("ya29.", record);
     let id_token = sign_id_token(core, &grant, &access_token)?;
-    Ok(json!({
+    let mut body = json!({
         "access_token": access_token,
-        "expires_in": EXPIRES_IN,
+        "expires_in": ttl.as_secs().max(1),
         "scope": granted_scope(&grant.scopes),
         "token_type": "Bearer",
         "id_token": id_token,
+    });
+    if grant.offline {
+        let refresh = TokenRecord::from_grant(&grant, code, TokenKind::Refresh, REFRESH_TTL);
+        body["refresh_token"] = json!(core.store.issue("1//", refresh));
+    }
+    Ok(body)
+}
+
+/// The refresh grant: a new access token; the refresh token stays the same (Google does not
+/// rotate it). <https://developers.google.com/identity/protocols/oauth2/web-server#offline>
+fn refresh(core: &Core, call: &Call) -> Reply {
+    let token = util::param(&call.body, "refresh_token").ok_or_else(|| {
+        oauth_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            "Missing required parameter: refresh_token",
+        )
+    })?;
+    let record = core.store.redeem_refresh(ID, token, false).map_err(|_| {
+        oauth_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_grant",
+            "Token has been expired or revoked.",
+        )
+    })?;
+    let ttl = core.store.access_ttl(ID, Duration::from_secs(EXPIRES_IN));
+    let access = record.successor(TokenKind::Access, ttl);
+    Ok(json!({
+        "access_token": core.store.issue("ya29.", access),
+        "expires_in": ttl.as_secs().max(1),
+        "scope": granted_scope(&record.scopes),
+        "token_type": "Bearer",
     }))
 }
 

@@ -44,6 +44,16 @@ pub(crate) fn routes() -> Router<Arc<Core>> {
         )
         .route("/instagram/graph/access_token", long_lived)
         .route(
+            "/instagram/graph/refresh_access_token",
+            api(
+                get,
+                ID,
+                Endpoint::Refresh,
+                transient_error,
+                refresh_long_lived,
+            ),
+        )
+        .route(
             spec.profile_path,
             api(get, ID, Endpoint::Profile, transient_error, profile),
         )
@@ -117,15 +127,48 @@ fn exchange_long_lived(core: &Core, call: &Call) -> Reply {
         .store
         .access_token(ID, short)
         .ok_or_else(graph::invalid_token)?;
-    let access_token = core.store.issue(
-        "IGAA",
-        TokenRecord {
-            expires_at: Instant::now() + Duration::from_secs(LONG_EXPIRES_IN),
-            ..record
-        },
-    );
+    let ttl = core
+        .store
+        .access_ttl(ID, Duration::from_secs(LONG_EXPIRES_IN));
+    let access_token = core
+        .store
+        .issue("IGAA", record.successor(TokenKind::Access, ttl));
     Ok(
-        json!({ "access_token": access_token, "token_type": "bearer", "expires_in": LONG_EXPIRES_IN }),
+        json!({ "access_token": access_token, "token_type": "bearer", "expires_in": ttl.as_secs().max(1) }),
+    )
+}
+
+/// `GET /refresh_access_token?grant_type=ig_refresh_token`: a live long-lived token at least a
+/// day old is traded for a new one of full lifetime.
+/// <https://developers.facebook.com/docs/instagram-platform/reference/refresh_access_token>
+fn refresh_long_lived(core: &Core, call: &Call) -> Reply {
+    let params = &call.query;
+    if util::param(params, "grant_type") != Some("ig_refresh_token") {
+        return Err(bad_request(
+            "Unsupported grant_type: use ig_refresh_token.",
+            100,
+        ));
+    }
+    let token = util::param(params, "access_token").ok_or_else(graph::invalid_token)?;
+    let record = core
+        .store
+        .access_token(ID, token)
+        .ok_or_else(graph::invalid_token)?;
+    if record.issued_at + Duration::from_secs(24 * 3600) > Instant::now() {
+        return Err(bad_request(
+            "Session has not been valid long enough to be refreshed; tokens can be refreshed once they are 24 hours old.",
+            100,
+        ));
+    }
+    core.store.count_renewal(ID);
+    let ttl = core
+        .store
+        .access_ttl(ID, Duration::from_secs(LONG_EXPIRES_IN));
+    let access_token = core
+        .store
+        .issue("IGAA", record.successor(TokenKind::Access, ttl));
+    Ok(
+        json!({ "access_token": access_token, "token_type": "bearer", "expires_in": ttl.as_secs().max(1) }),
     )
 }
 

@@ -39,6 +39,8 @@ pub(crate) struct Call {
     pub query: HashMap<String, String>,
     /// Form body fields.
     pub body: HashMap<String, String>,
+    /// Path parameters (`{version}`, Facebook's `{user}`).
+    pub path: HashMap<String, String>,
 }
 
 impl Call {
@@ -79,6 +81,12 @@ pub(crate) fn api(
             headers,
             query: util::parse_form(query.unwrap_or_default().as_bytes()),
             body: util::parse_form(&body),
+            path: path.map(|Path(p)| p).unwrap_or_default(),
+        };
+        // A refresh grant arrives at the token endpoint; its faults are installed apart.
+        let endpoint = match call.merged().get("grant_type").map(String::as_str) {
+            Some("refresh_token") if endpoint == Endpoint::Token => Endpoint::Refresh,
+            _ => endpoint,
         };
         faults::guard(&core, provider, endpoint, error, || run(&core, &call)).await
     };

@@ -77,10 +77,14 @@ fn authenticate(call: &Call) -> Result<(), Response> {
 fn exchange(core: &Core, call: &Call) -> Reply {
     authenticate(call)?;
     let params = &call.body;
-    if util::param(params, "grant_type") != Some("authorization_code") {
-        return Err(invalid_request(
-            "Value passed for the grant type was invalid.",
-        ));
+    match util::param(params, "grant_type") {
+        Some("authorization_code") => {}
+        Some("refresh_token") => return refresh(core, call),
+        _ => {
+            return Err(invalid_request(
+                "Value passed for the grant type was invalid.",
+            ));
+        }
     }
     let (Some(code), Some(redirect_uri)) = (
         util::param(params, "code"),
@@ -103,15 +107,11 @@ fn exchange(core: &Core, call: &Call) -> Reply {
             _ => "Value passed for the authorization code was invalid.",
         })
     })?;
-    let access = TokenRecord::from_grant(
-        &grant,
-        code,
-        TokenKind::Access,
-        Duration::from_secs(EXPIRES_IN),
-    );
+    let ttl = core.store.access_ttl(ID, Duration::from_secs(EXPIRES_IN));
+    let access = TokenRecord::from_grant(&grant, code, TokenKind::Access, ttl);
     let mut body = json!({
         "token_type": "bearer",
-        "expires_in": EXPIRES_IN,
+        "expires_in": ttl.as_secs().max(1),
         "access_token": core.store.issue("", access),
         "scope": grant.scopes.join(" "),
     });
@@ -121,6 +121,31 @@ fn exchange(core: &Core, call: &Call) -> Reply {
         body["refresh_token"] = json!(core.store.issue("", refresh));
     }
     Ok(body)
+}
+
+/// The refresh grant: a new access token and a new refresh token; the one redeemed is spent,
+/// and redeeming it again ends the whole grant.
+/// <https://docs.x.com/resources/fundamentals/authentication/oauth-2-0/user-access-token#refresh-token>
+fn refresh(core: &Core, call: &Call) -> Reply {
+    let token = util::param(&call.body, "refresh_token")
+        .ok_or_else(|| invalid_request("Missing required parameter [refresh_token]."))?;
+    let record = core.store.redeem_refresh(ID, token, true).map_err(|_| {
+        oauth_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_grant",
+            "Value passed for the token was invalid.",
+        )
+    })?;
+    let ttl = core.store.access_ttl(ID, Duration::from_secs(EXPIRES_IN));
+    let access = record.successor(TokenKind::Access, ttl);
+    let next = record.successor(TokenKind::Refresh, REFRESH_TTL);
+    Ok(json!({
+        "token_type": "bearer",
+        "expires_in": ttl.as_secs().max(1),
+        "access_token": core.store.issue("", access),
+        "refresh_token": core.store.issue("", next),
+        "scope": record.scopes.join(" "),
+    }))
 }
 
 fn profile(core: &Core, call: &Call) -> Reply {

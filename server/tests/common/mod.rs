@@ -4,6 +4,7 @@
 
 use std::path::PathBuf;
 
+use app::db::entities::connected_account;
 use reqwest::header::{HeaderMap, LOCATION};
 use reqwest::redirect::Policy;
 use reqwest::{Client, Response, StatusCode};
@@ -204,6 +205,67 @@ impl TestApp {
             shutdown: Some(tx),
             _guard: guard,
         }
+    }
+
+    /// The state of another instance of the server on the same database (its own pool), as a
+    /// second process behind a load balancer would have it.
+    pub async fn another_instance(&self) -> app::state::AppState {
+        let vars = [
+            ("DATABASE_URL", self.database_url.clone()),
+            ("PUBLIC_URL", self.base.clone()),
+            ("SANDBOX_URL", self.sandbox.base_url().to_string()),
+            ("SECRET_KEY", self.secret_key.clone()),
+            ("PROVIDER_TIMEOUT_MS", PROVIDER_TIMEOUT_MS.to_string()),
+        ];
+        let config =
+            Config::from_lookup(|k| vars.iter().find(|(n, _)| *n == k).map(|(_, v)| v.clone()))
+                .unwrap();
+        server::prepare_state(&config).await.unwrap()
+    }
+
+    /// The user's link to `provider`.
+    pub async fn link(&self, user_email: &str, provider: &str) -> connected_account::Model {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        let user = app::db::entities::user::Entity::find()
+            .filter(app::db::entities::user::Column::Email.eq(user_email))
+            .one(&self.db)
+            .await
+            .unwrap()
+            .expect("no such user");
+        connected_account::Entity::find()
+            .filter(connected_account::Column::UserId.eq(user.id))
+            .filter(connected_account::Column::Provider.eq(provider_id(provider)))
+            .one(&self.db)
+            .await
+            .unwrap()
+            .expect("no such link")
+    }
+
+    /// A link's token of `kind` (`access_token`, `refresh_token`), opened.
+    pub fn open_token(&self, link: &connected_account::Model, kind: &str) -> Option<String> {
+        let sealed = match kind {
+            "access_token" => Some(link.access_token.clone()),
+            _ => link.refresh_token.clone(),
+        }?;
+        let purpose = format!("{kind}:{}", link.provider.slug());
+        Some(
+            self.state
+                .cipher
+                .open(&sealed, &purpose)
+                .unwrap()
+                .expose()
+                .to_owned(),
+        )
+    }
+
+    /// One round of the link-health job at `now`, on this instance.
+    pub async fn health_round(
+        &self,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> app::connections::health::RoundReport {
+        app::connections::health::run_round(&self.state, now, 100, 4)
+            .await
+            .unwrap()
     }
 
     /// Registers the sandbox's app for `provider` (as an admin would), enabled.

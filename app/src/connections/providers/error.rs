@@ -30,6 +30,10 @@ pub enum ProviderError {
     /// The admin's settings for the provider are unusable.
     #[error("configuration: {0}")]
     Config(String),
+    /// The provider offers no way to renew these tokens (Facebook; a grant without a refresh
+    /// token).
+    #[error("tokens cannot be renewed")]
+    NotRefreshable,
 }
 
 impl ProviderError {
@@ -43,6 +47,27 @@ impl ProviderError {
             Self::MissingField(_) => ConnectOutcome::Incomplete,
             Self::InvalidIdToken(_) => ConnectOutcome::IdToken,
             Self::Config(_) => ConnectOutcome::NotOffered,
+            Self::NotRefreshable => ConnectOutcome::Rejected,
+        }
+    }
+
+    /// Whether the provider refused the token or grant for good (RFC 6749 §5.2 `invalid_grant`,
+    /// 401/403, Graph's OAuthException 190), as opposed to a failure worth retrying.
+    pub fn refuses_token(&self) -> bool {
+        match self {
+            Self::Status {
+                status: 401 | 403, ..
+            }
+            | Self::NotRefreshable => true,
+            Self::Status {
+                status: 400,
+                detail,
+            } => {
+                detail.contains("invalid_grant")
+                    || detail.contains("invalid_token")
+                    || detail.contains("\"code\":190")
+            }
+            _ => false,
         }
     }
 }

@@ -1,16 +1,25 @@
 //! Facebook Login, manually built flow.
 //! <https://developers.facebook.com/docs/facebook-login/guides/advanced/manual-flow>
-//! Quirks: the client secret goes in the token request's query; the profile is a Graph API
-//! call with a `fields` list; the picture is nested under `picture.data`; revoking is
-//! `DELETE /me/permissions`.
+//! Quirks: the code's token is short-lived and traded at once for a long-lived one
+//! (`fb_exchange_token`, about 60 days, which cannot be renewed without the person:
+//! <https://developers.facebook.com/docs/facebook-login/guides/access-tokens/get-long-lived>);
+//! every Graph call carries `appsecret_proof`, the HMAC-SHA256 of the token under the app
+//! secret (<https://developers.facebook.com/docs/graph-api/securing-requests#appsecret_proof>);
+//! tokens travel in the `Authorization` header and secrets in POST bodies, never in a query
+//! string; the profile is a Graph call with a `fields` list and the picture is nested under
+//! `picture.data`; revoking is `DELETE /{user-id}/permissions`.
 
 use async_trait::async_trait;
 use serde::Deserialize;
 
+use chrono::{DateTime, Utc};
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+
 use super::http::{parse_json, send, send_json};
 use super::{
-    Call, CodeGrant, Provider, ProviderError, ProviderProfile, ProviderResult, TokenAnswer,
-    TokenSet, non_empty,
+    Call, CodeGrant, Provider, ProviderConfig, ProviderError, ProviderProfile, ProviderResult,
+    Revocation, StoredTokens, TokenAnswer, TokenSet, TokenTimes, non_empty,
 };
 use crate::connections::ProviderId;
 use crate::crypto::Secret;
@@ -65,6 +74,27 @@ pub fn map_profile(json: &[u8]) -> Result<ProviderProfile, ProviderError> {
     })
 }
 
+/// `appsecret_proof`: HMAC-SHA256 of the access token keyed with the app secret, in hex.
+pub fn appsecret_proof(app_secret: &Secret, access_token: &Secret) -> String {
+    // HMAC takes keys of any length; `new_from_slice` cannot fail for it.
+    let mut mac = Hmac::<Sha256>::new_from_slice(app_secret.expose().as_bytes())
+        .unwrap_or_else(|_| unreachable!("HMAC accepts any key length"));
+    mac.update(access_token.expose().as_bytes());
+    hex::encode(mac.finalize().into_bytes())
+}
+
+/// A Graph call with the token in the `Authorization` header and its proof.
+fn graph(
+    req: reqwest::RequestBuilder,
+    cfg: &ProviderConfig,
+    token: &Secret,
+) -> reqwest::RequestBuilder {
+    req.bearer_auth(token.expose()).query(&[(
+        "appsecret_proof",
+        appsecret_proof(&cfg.client_secret, token),
+    )])
+}
+
 #[async_trait]
 impl Provider for Facebook {
     async fn exchange_code(
@@ -73,7 +103,7 @@ impl Provider for Facebook {
         grant: CodeGrant<'_>,
     ) -> ProviderResult<TokenSet> {
         let url = cfg.url(&cfg.settings.token_url)?;
-        let query = [
+        let form = [
             ("client_id", cfg.client_id.as_str()),
             ("client_secret", cfg.client_secret.expose()),
             ("redirect_uri", grant.redirect_uri),
@@ -81,7 +111,16 @@ impl Provider for Facebook {
             ("code_verifier", grant.pkce_verifier),
         ];
         // Facebook's answer is an access token and its lifetime: no refresh token, no scopes.
-        send_json::<TokenAnswer>(http.get(url).query(&query))
+        let short = send_json::<TokenAnswer>(http.post(url.clone()).form(&form))
+            .await?
+            .into_tokens()?;
+        let form = [
+            ("grant_type", "fb_exchange_token"),
+            ("client_id", cfg.client_id.as_str()),
+            ("client_secret", cfg.client_secret.expose()),
+            ("fb_exchange_token", short.access_token.expose()),
+        ];
+        send_json::<TokenAnswer>(http.post(url).form(&form))
             .await?
             .into_tokens()
     }
@@ -93,27 +132,37 @@ impl Provider for Facebook {
         _nonce: Option<&str>,
     ) -> ProviderResult<ProviderProfile> {
         let url = cfg.url(&cfg.settings.profile_url)?;
-        let query = [
-            ("fields", PROFILE_FIELDS),
-            ("access_token", tokens.access_token.expose()),
-        ];
-        map_profile(&send(http.get(url).query(&query)).await?)
+        let req =
+            graph(http.get(url), cfg, &tokens.access_token).query(&[("fields", PROFILE_FIELDS)]);
+        map_profile(&send(req).await?)
+    }
+
+    /// A long-lived token cannot be renewed: when it ends, the person connects again.
+    fn renew_at(&self, _tokens: &TokenTimes) -> Option<DateTime<Utc>> {
+        None
+    }
+
+    async fn refresh(&self, _call: Call<'_>, _current: &StoredTokens) -> ProviderResult<TokenSet> {
+        Err(ProviderError::NotRefreshable)
     }
 
     async fn revoke(
         &self,
         Call { cfg, http }: Call<'_>,
-        access_token: &Secret,
+        grant: &Revocation<'_>,
     ) -> ProviderResult<()> {
-        let Some(url) = cfg.revoke_url()? else {
+        let Some(mut url) = cfg.revoke_url()? else {
             return Ok(());
         };
-        send(
-            http.delete(url)
-                .query(&[("access_token", access_token.expose())]),
-        )
-        .await
-        .map(drop)
+        // `/me/permissions` in older settings: the account is named, as the docs show it.
+        let path = url.path().replace(
+            "/me/permissions",
+            &format!("/{}/permissions", grant.account_id),
+        );
+        url.set_path(&path);
+        send(graph(http.delete(url), cfg, grant.token))
+            .await
+            .map(drop)
     }
 
     fn id(&self) -> ProviderId {

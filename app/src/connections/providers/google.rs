@@ -14,7 +14,8 @@ use url::Url;
 use super::http::{send, send_json};
 use super::{
     AuthorizeRequest, Call, CodeGrant, Provider, ProviderConfig, ProviderError, ProviderProfile,
-    ProviderResult, TokenAnswer, TokenSet, non_empty, standard_authorize_url,
+    ProviderResult, Revocation, StoredTokens, TokenAnswer, TokenSet, non_empty,
+    standard_authorize_url,
 };
 use crate::connections::ProviderId;
 use crate::crypto::Secret;
@@ -154,12 +155,12 @@ impl Provider for Google {
     ) -> ProviderResult<Url> {
         let Call { cfg, http } = call;
         let doc = discover(cfg, http).await?;
-        Ok(standard_authorize_url(
-            parse_url(&doc.authorization_endpoint)?,
-            cfg,
-            req,
-            true,
-        ))
+        let mut url =
+            standard_authorize_url(parse_url(&doc.authorization_endpoint)?, cfg, req, true);
+        // A refresh token comes only with offline access, and only on the first consent; a
+        // reconnect that gets none keeps the stored one (`links::link_account`).
+        url.query_pairs_mut().append_pair("access_type", "offline");
+        Ok(url)
     }
 
     async fn exchange_code(
@@ -215,10 +216,50 @@ impl Provider for Google {
         map_claims(claims)
     }
 
-    async fn revoke(
+    /// Re-reads the profile from userinfo: a stored access token has no ID token beside it.
+    async fn reread_profile(
         &self,
         Call { cfg, http }: Call<'_>,
         access_token: &Secret,
+    ) -> ProviderResult<ProviderProfile> {
+        let doc = discover(cfg, http).await?;
+        let endpoint = doc
+            .userinfo_endpoint
+            .as_deref()
+            .ok_or(ProviderError::MissingField("userinfo_endpoint"))?;
+        let req = http
+            .get(parse_url(endpoint)?)
+            .bearer_auth(access_token.expose());
+        map_claims(send_json::<Claims>(req).await?)
+    }
+
+    /// The refresh grant at the discovered token endpoint. Google answers no new refresh
+    /// token: the stored one stays (<https://developers.google.com/identity/protocols/oauth2/web-server#offline>).
+    async fn refresh(
+        &self,
+        Call { cfg, http }: Call<'_>,
+        current: &StoredTokens,
+    ) -> ProviderResult<TokenSet> {
+        let refresh_token = current
+            .refresh_token
+            .as_ref()
+            .ok_or(ProviderError::NotRefreshable)?;
+        let doc = discover(cfg, http).await?;
+        let form = [
+            ("grant_type", "refresh_token"),
+            ("refresh_token", refresh_token.expose()),
+            ("client_id", cfg.client_id.as_str()),
+            ("client_secret", cfg.client_secret.expose()),
+        ];
+        send_json::<TokenAnswer>(http.post(parse_url(&doc.token_endpoint)?).form(&form))
+            .await?
+            .into_tokens()
+    }
+
+    async fn revoke(
+        &self,
+        Call { cfg, http }: Call<'_>,
+        grant: &Revocation<'_>,
     ) -> ProviderResult<()> {
         let doc = discover(cfg, http).await?;
         let endpoint = match doc.revocation_endpoint {
@@ -228,12 +269,11 @@ impl Provider for Google {
         let Some(endpoint) = endpoint else {
             return Ok(());
         };
-        send(
-            http.post(endpoint)
-                .form(&[("token", access_token.expose())]),
-        )
-        .await
-        .map(drop)
+        let form = [
+            ("token", grant.token.expose()),
+            ("token_type_hint", grant.hint.as_str()),
+        ];
+        send(http.post(endpoint).form(&form)).await.map(drop)
     }
 
     fn id(&self) -> ProviderId {

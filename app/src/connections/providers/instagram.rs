@@ -2,10 +2,13 @@
 //! <https://developers.facebook.com/docs/instagram-platform/instagram-api-with-instagram-login/business-login>
 //! Quirks: the token answer has no `token_type`, its `user_id` is a number, and newer answers
 //! wrap everything in a `data` array; the short-lived token is traded at once for a long-lived
-//! one (`ig_exchange_token`); there is no revoke endpoint (people remove the app in Instagram);
+//! one (`ig_exchange_token`), which is renewed with `ig_refresh_token` once it is a day old and
+//! before it ends (<https://developers.facebook.com/docs/instagram-platform/reference/refresh_access_token>);
+//! there is no revoke endpoint (people remove the app in Instagram);
 //! profile links are `https://www.instagram.com/{username}`.
 
 use async_trait::async_trait;
+use chrono::{DateTime, Duration, Utc};
 use serde::Deserialize;
 use serde_json::Value;
 use url::Url;
@@ -13,7 +16,7 @@ use url::Url;
 use super::http::{parse_json, send, send_json};
 use super::{
     Call, CodeGrant, Provider, ProviderConfig, ProviderError, ProviderProfile, ProviderResult,
-    TokenAnswer, TokenSet, non_empty, profile_site,
+    StoredTokens, TokenAnswer, TokenSet, TokenTimes, non_empty, profile_site,
 };
 use crate::connections::ProviderId;
 
@@ -97,15 +100,20 @@ pub fn map_profile(json: &[u8], site: &str) -> Result<ProviderProfile, ProviderE
 /// The long-lived exchange lives beside the versioned profile endpoint:
 /// `https://graph.instagram.com/{version}/me` → `https://graph.instagram.com/access_token`.
 fn long_lived_url(cfg: &ProviderConfig) -> Result<Url, ProviderError> {
+    beside_profile(cfg, "access_token")
+}
+
+/// `https://graph.instagram.com/{name}`, beside the versioned profile endpoint.
+fn beside_profile(cfg: &ProviderConfig, name: &str) -> Result<Url, ProviderError> {
     let template = cfg.settings.profile_url.trim_end_matches('/');
     let base = template
         .strip_suffix("/{version}/me")
         .or_else(|| template.strip_suffix("/me"));
     match base {
-        Some(base) => cfg.url(&format!("{base}/access_token")),
+        Some(base) => cfg.url(&format!("{base}/{name}")),
         None => {
             let mut url = cfg.url(template)?;
-            url.set_path("/access_token");
+            url.set_path(&format!("/{name}"));
             url.set_query(None);
             Ok(url)
         }
@@ -163,6 +171,32 @@ impl Provider for Instagram {
             &send(http.get(cfg.url(&cfg.settings.profile_url)?).query(&query)).await?,
             &profile_site(cfg, "/oauth/authorize", "https://www.instagram.com"),
         )
+    }
+
+    /// Renewable once a day old, and renewed when less than ten days are left (or at a day
+    /// old when the token lives less than that).
+    fn renew_at(&self, tokens: &TokenTimes) -> Option<DateTime<Utc>> {
+        let expires = tokens.expires_at?;
+        let earliest = tokens.issued_at.map(|issued| issued + Duration::hours(24));
+        let wanted = expires - Duration::days(10);
+        Some(earliest.map_or(wanted, |earliest| earliest.max(wanted)))
+    }
+
+    /// `GET /refresh_access_token?grant_type=ig_refresh_token`: Instagram takes the token in
+    /// the query here and nowhere else; the answer is a new long-lived token.
+    async fn refresh(
+        &self,
+        Call { cfg, http }: Call<'_>,
+        current: &StoredTokens,
+    ) -> ProviderResult<TokenSet> {
+        let query = [
+            ("grant_type", "ig_refresh_token"),
+            ("access_token", current.access_token.expose()),
+        ];
+        let url = beside_profile(cfg, "refresh_access_token")?;
+        send_json::<TokenAnswer>(http.get(url).query(&query))
+            .await?
+            .into_tokens()
     }
 
     fn id(&self) -> ProviderId {

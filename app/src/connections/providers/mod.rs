@@ -10,10 +10,12 @@ mod mapping_tests;
 mod x;
 
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 use reqwest::Client;
 use url::Url;
 
 pub use error::ProviderError;
+pub use facebook::appsecret_proof;
 
 use super::{ProviderId, ProviderSettings};
 use crate::crypto::Secret;
@@ -189,9 +191,129 @@ pub trait Provider: Send + Sync {
         nonce: Option<&str>,
     ) -> ProviderResult<ProviderProfile>;
 
+    /// Re-reads the profile of a link with its stored access token (no ID token, no nonce):
+    /// by default the same call as at connect.
+    async fn reread_profile(
+        &self,
+        call: Call<'_>,
+        access_token: &Secret,
+    ) -> ProviderResult<ProviderProfile> {
+        let tokens = TokenSet {
+            access_token: access_token.clone(),
+            refresh_token: None,
+            expires_in: None,
+            scopes: None,
+            id_token: None,
+        };
+        self.fetch_profile(call, &tokens, None).await
+    }
+
+    /// When this provider's tokens should be renewed, `None` when they cannot be: by default
+    /// a refresh-token holder renews when a fifth of the access token's life is left (at least
+    /// a minute before it ends), as RFC 6749 §6 clients do.
+    fn renew_at(&self, tokens: &TokenTimes) -> Option<DateTime<Utc>> {
+        let expires = tokens.expires_at?;
+        if !tokens.has_refresh_token {
+            return None;
+        }
+        let life = tokens
+            .issued_at
+            .map_or(chrono::Duration::hours(1), |issued| expires - issued);
+        let lead = (life / 5).max(chrono::Duration::minutes(1));
+        Some(expires - lead)
+    }
+
+    /// Renews the tokens. By default the RFC 6749 §6 refresh grant at the token endpoint with
+    /// the client id and secret in the body (`client_secret_post`).
+    async fn refresh(&self, call: Call<'_>, current: &StoredTokens) -> ProviderResult<TokenSet> {
+        let Call { cfg, http } = call;
+        let refresh_token = current
+            .refresh_token
+            .as_ref()
+            .ok_or(ProviderError::NotRefreshable)?;
+        let form = [
+            ("grant_type", "refresh_token"),
+            ("refresh_token", refresh_token.expose()),
+            ("client_id", cfg.client_id.as_str()),
+            ("client_secret", cfg.client_secret.expose()),
+        ];
+        let url = cfg.url(&cfg.settings.token_url)?;
+        http::send_json::<TokenAnswer>(http.post(url).form(&form))
+            .await?
+            .into_tokens()
+    }
+
     /// Revokes the grant at the provider; by default there is no revocation endpoint.
-    async fn revoke(&self, _call: Call<'_>, _access_token: &Secret) -> ProviderResult<()> {
+    async fn revoke(&self, _call: Call<'_>, _grant: &Revocation<'_>) -> ProviderResult<()> {
         Ok(())
+    }
+}
+
+/// What is known about a link's tokens when deciding whether to renew them.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TokenTimes {
+    /// When the current tokens were issued.
+    pub issued_at: Option<DateTime<Utc>>,
+    /// When the access token ends.
+    pub expires_at: Option<DateTime<Utc>>,
+    /// Whether a refresh token is stored.
+    pub has_refresh_token: bool,
+}
+
+/// A link's stored tokens, opened.
+#[derive(Debug, Clone)]
+pub struct StoredTokens {
+    /// Bearer token for the provider's API.
+    pub access_token: Secret,
+    /// Refresh token, when offline access was granted.
+    pub refresh_token: Option<Secret>,
+}
+
+/// Which kind of token a revocation names (RFC 7009 §2.1 `token_type_hint`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenHint {
+    /// An access token.
+    AccessToken,
+    /// A refresh token: revoking it ends the whole grant.
+    RefreshToken,
+}
+
+impl TokenHint {
+    /// The RFC 7009 value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::AccessToken => "access_token",
+            Self::RefreshToken => "refresh_token",
+        }
+    }
+}
+
+/// What to revoke: the strongest token of a grant and the account it belongs to.
+#[derive(Debug, Clone, Copy)]
+pub struct Revocation<'a> {
+    /// The token to revoke.
+    pub token: &'a Secret,
+    /// Its kind.
+    pub hint: TokenHint,
+    /// The provider's id of the account (Facebook revokes by user id).
+    pub account_id: &'a str,
+}
+
+impl<'a> Revocation<'a> {
+    /// The refresh token when there is one (it ends the grant), else the access token.
+    pub fn strongest(tokens: &'a StoredTokens, account_id: &'a str) -> Self {
+        match &tokens.refresh_token {
+            Some(token) => Self {
+                token,
+                hint: TokenHint::RefreshToken,
+                account_id,
+            },
+            None => Self {
+                token: &tokens.access_token,
+                hint: TokenHint::AccessToken,
+                account_id,
+            },
+        }
     }
 }
 

@@ -2,6 +2,9 @@
 //! <https://docs.x.com/resources/fundamentals/authentication/oauth-2-0/authorization-code>
 //! Quirks: PKCE is mandatory; a confidential client authenticates with HTTP Basic at the token
 //! and revoke endpoints; the profile sits under `data`; profile links are `https://x.com/{username}`.
+//! Access tokens live two hours; `offline.access` earns a refresh token that **rotates**: each
+//! refresh answers a new one and the old one is dead, so the pair is stored at once under the
+//! link's lease (<https://docs.x.com/resources/fundamentals/authentication/oauth-2-0/user-access-token>).
 
 use async_trait::async_trait;
 use serde::Deserialize;
@@ -9,10 +12,9 @@ use serde::Deserialize;
 use super::http::{form_encode, parse_json, send, send_json};
 use super::{
     Call, CodeGrant, Provider, ProviderConfig, ProviderError, ProviderProfile, ProviderResult,
-    TokenAnswer, TokenSet, non_empty, profile_site,
+    Revocation, StoredTokens, TokenAnswer, TokenSet, non_empty, profile_site,
 };
 use crate::connections::ProviderId;
-use crate::crypto::Secret;
 
 /// X.
 pub struct X;
@@ -89,17 +91,37 @@ impl Provider for X {
         )
     }
 
+    /// The refresh grant with HTTP Basic client authentication; the answer carries the next
+    /// refresh token, which replaces the one just spent.
+    async fn refresh(
+        &self,
+        Call { cfg, http }: Call<'_>,
+        current: &StoredTokens,
+    ) -> ProviderResult<TokenSet> {
+        let refresh_token = current
+            .refresh_token
+            .as_ref()
+            .ok_or(ProviderError::NotRefreshable)?;
+        let form = [
+            ("grant_type", "refresh_token"),
+            ("refresh_token", refresh_token.expose()),
+            ("client_id", cfg.client_id.as_str()),
+        ];
+        let req = basic_auth(http.post(cfg.url(&cfg.settings.token_url)?), cfg).form(&form);
+        send_json::<TokenAnswer>(req).await?.into_tokens()
+    }
+
     async fn revoke(
         &self,
         Call { cfg, http }: Call<'_>,
-        access_token: &Secret,
+        grant: &Revocation<'_>,
     ) -> ProviderResult<()> {
         let Some(url) = cfg.revoke_url()? else {
             return Ok(());
         };
         let form = [
-            ("token", access_token.expose()),
-            ("token_type_hint", "access_token"),
+            ("token", grant.token.expose()),
+            ("token_type_hint", grant.hint.as_str()),
         ];
         send(basic_auth(http.post(url), cfg).form(&form))
             .await
