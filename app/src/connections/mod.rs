@@ -18,6 +18,8 @@ pub mod problem;
 pub mod provider_store;
 #[cfg(feature = "ssr")]
 pub mod providers;
+#[cfg(feature = "ssr")]
+pub mod signed_request;
 
 pub use crate::catalog::{ProviderId, ProviderSettings, UnknownProvider};
 #[cfg(feature = "ssr")]
