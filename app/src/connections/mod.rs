@@ -5,6 +5,7 @@
 //! (domain) → `provider_store`, `providers` (storage and provider HTTP).
 
 pub mod api;
+pub mod deletion;
 #[cfg(feature = "ssr")]
 mod failure;
 #[cfg(feature = "ssr")]
@@ -14,6 +15,8 @@ pub mod links;
 mod outcome;
 pub mod page;
 pub mod problem;
+#[cfg(feature = "ssr")]
+pub mod provider_removal;
 #[cfg(feature = "ssr")]
 pub mod provider_store;
 #[cfg(feature = "ssr")]
