@@ -6,6 +6,7 @@ pub mod database;
 #[cfg(feature = "sandbox")]
 pub mod demo;
 mod health;
+mod meta_callbacks;
 mod middleware;
 mod oauth;
 pub mod router;
