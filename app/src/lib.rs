@@ -22,13 +22,14 @@ pub mod state;
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
 use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{SsrMode, path};
 
 use crate::accounts::guard::AuthContext;
 use crate::accounts::pages::{SignInPage, SignUpPage};
 use crate::admin::{AdminLayout, SocialAppsPage};
 use crate::components::NotFound;
 use crate::connections::ApplicationsPage;
+use crate::connections::deletion::DataDeletionPage;
 use crate::connections::problem::ConnectProblemPage;
 use crate::settings::{ProfilePage, SettingsLayout};
 
@@ -76,6 +77,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("signin") view=SignInPage/>
                     <Route path=path!("signup") view=SignUpPage/>
                     <Route path=path!("connect/problem") view=ConnectProblemPage/>
+                    // Async: the status is in the HTML (and a 404 is a 404) without JavaScript.
+                    <Route path=path!("connect/deletion/:code") view=DataDeletionPage ssr=SsrMode::Async/>
                     <ParentRoute path=path!("settings") view=SettingsLayout>
                         <Route path=path!("") view=|| view! { <Redirect path="/settings/profile"/> }/>
                         <Route path=path!("profile") view=ProfilePage/>

@@ -9,12 +9,14 @@
 // but these are cold paths in a test server and boxing would only add noise.
 #![allow(clippy::result_large_err)]
 
+mod apps_page;
 mod consent;
 mod control;
 mod faults;
 mod identities;
 mod pages;
 mod providers;
+mod removal;
 mod spec;
 mod store;
 mod util;
@@ -31,6 +33,7 @@ use tokio::net::TcpListener;
 use url::Url;
 
 pub use faults::{Endpoint, Fault};
+pub use removal::{AppRemoval, Callback, DeletionReceipt};
 use store::Store;
 
 /// Shared state behind every handler.
@@ -47,6 +50,8 @@ pub(crate) struct Core {
     signing_key: Option<EncodingKey>,
     /// The public JWK served at Google's `jwks_uri`.
     jwk: Value,
+    /// Sends Meta's callbacks to the app: bounded time, no redirects followed.
+    http: reqwest::Client,
 }
 
 impl Core {
@@ -92,6 +97,7 @@ impl Sandbox {
             store: Store::default(),
             signing_key,
             jwk,
+            http: callback_client(),
         };
         Self {
             inner: Arc::new(inner),
@@ -102,6 +108,7 @@ impl Sandbox {
     pub fn router(&self) -> Router {
         Router::new()
             .merge(pages::routes())
+            .merge(apps_page::routes())
             .merge(control::routes(&self.inner))
             .merge(consent::routes())
             .merge(providers::routes())
@@ -190,6 +197,36 @@ impl Sandbox {
         self.inner.store.refresh_count(provider)
     }
 
+    /// The person `identity_key` removes Orga Connect at `provider`, as on the sandbox's "Apps
+    /// and websites" page: their tokens are revoked, and Facebook and Instagram send the app's
+    /// deauthorize callback. `None` for an unknown person.
+    pub async fn remove_app(&self, provider: ProviderId, identity_key: &str) -> Option<AppRemoval> {
+        let person = identities::find(identity_key)?;
+        Some(removal::remove_app(&self.inner, provider, person).await)
+    }
+
+    /// The person `identity_key` asks `provider` to have Orga Connect delete their data: the
+    /// data-deletion callback (Facebook and Instagram; `Callback::NotSent` elsewhere). `None`
+    /// for an unknown person.
+    pub async fn request_data_deletion(
+        &self,
+        provider: ProviderId,
+        identity_key: &str,
+    ) -> Option<Callback> {
+        let person = identities::find(identity_key)?;
+        Some(removal::request_data_deletion(&self.inner, provider, person).await)
+    }
+
+    /// How many live tokens `provider` has issued to the person `identity_key`.
+    pub fn live_tokens(&self, provider: ProviderId, identity_key: &str) -> usize {
+        self.inner.store.live_tokens(provider, identity_key)
+    }
+
+    /// The person `identity_key`'s id at `provider`, as its profile endpoint gives it.
+    pub fn provider_user_id(provider: ProviderId, identity_key: &str) -> Option<String> {
+        identities::find(identity_key).map(|person| person.provider_id(provider))
+    }
+
     /// The test people as `(key, display name)`, e.g. `("ada", "Ada Lovelace")`.
     pub fn identities() -> Vec<(&'static str, &'static str)> {
         identities::IDENTITIES
@@ -197,6 +234,18 @@ impl Sandbox {
             .map(|person| (person.key, person.display_name))
             .collect()
     }
+}
+
+/// The client for the callbacks: a few seconds at most, redirects not followed.
+fn callback_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(5))
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap_or_else(|error| {
+            tracing::error!(%error, "sandbox: callback client unusable; using the default");
+            reqwest::Client::new()
+        })
 }
 
 /// Serves `sandbox` on `listener` until the task is dropped (demo mode and tests).

@@ -1,4 +1,5 @@
-//! HTML pages: layout, the index, the consent page, error pages, profile pages and avatars.
+//! HTML pages: layout, the index (with each person's "Apps and websites" links), the consent
+//! page, error pages, profile pages and avatars.
 //! Rendered with Leptos's SSR `view!`, so every value is escaped by construction.
 
 use std::sync::Arc;
@@ -56,7 +57,11 @@ pub(crate) fn routes() -> Router<Arc<Core>> {
 }
 
 /// A complete, styled document around `body`.
-fn document(title: String, accent: &'static str, body: impl IntoView + 'static) -> Html<String> {
+pub(crate) fn document(
+    title: String,
+    accent: &'static str,
+    body: impl IntoView + 'static,
+) -> Html<String> {
     let html = view! {
         <html lang="en">
             <head>
@@ -112,6 +117,10 @@ async fn index(State(core): State<Arc<Core>>) -> Html<String> {
                         {format!("@{} · {}", person.username, person.email)}
                     </span>
                 </li>
+                <li class="handle">
+                    "Apps and websites: "
+                    {apps_links(person)}
+                </li>
             }
         })
         .collect_view();
@@ -126,6 +135,25 @@ async fn index(State(core): State<Arc<Core>>) -> Html<String> {
         <ul class="people">{people}</ul>
     };
     document("Orga Connect provider sandbox".into(), "#1877f2", body)
+}
+
+/// Links to `person`'s "Apps and websites" page at each provider.
+fn apps_links(person: &'static Identity) -> impl IntoView + 'static {
+    SPECS
+        .iter()
+        .enumerate()
+        .map(|(i, spec)| {
+            view! {
+                {(i > 0).then_some(" · ")}
+                <a
+                    href=crate::apps_page::path(spec.id, person)
+                    aria-label=format!("{} apps of {}", spec.name(), person.name())
+                >
+                    {spec.name()}
+                </a>
+            }
+        })
+        .collect_view()
 }
 
 /// What the consent page shows.

@@ -314,6 +314,41 @@ impl Store {
         }
     }
 
+    /// Revokes every live token `provider` issued to the person `identity_key` (the person
+    /// removed the app); returns how many. Not listed among [`Store::revoked_tokens`], which are
+    /// the app's own revocations.
+    pub fn revoke_all(&self, provider: ProviderId, identity_key: &str) -> usize {
+        let now = Instant::now();
+        let mut inner = self.lock();
+        let mut count = 0;
+        for record in inner.tokens.values_mut() {
+            if record.provider == provider
+                && record.identity.key == identity_key
+                && !record.revoked
+                && record.expires_at > now
+            {
+                record.revoked = true;
+                count += 1;
+            }
+        }
+        // A later consent is a first consent again (Google's offline access).
+        inner
+            .offline
+            .retain(|(p, person)| !(*p == provider && *person == identity_key));
+        count
+    }
+
+    /// How many live tokens (access or refresh) `provider` has issued to `identity_key`.
+    pub fn live_tokens(&self, provider: ProviderId, identity_key: &str) -> usize {
+        let now = Instant::now();
+        self.lock()
+            .tokens
+            .values()
+            .filter(|t| t.provider == provider && t.identity.key == identity_key)
+            .filter(|t| !t.revoked && t.expires_at > now)
+            .count()
+    }
+
     /// Tokens revoked through `provider`'s revoke endpoint, oldest first.
     pub fn revoked_tokens(&self, provider: ProviderId) -> Vec<String> {
         self.lock()

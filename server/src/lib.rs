@@ -7,6 +7,7 @@ pub mod database;
 pub mod demo;
 mod health;
 pub mod jobs;
+mod meta_callbacks;
 mod middleware;
 mod oauth;
 pub mod router;

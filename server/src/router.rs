@@ -24,8 +24,8 @@ use app::{App, shell};
 
 use crate::health::healthz;
 use crate::middleware::{guard_pages, refuse_cross_site};
-use crate::oauth;
 use crate::session_store::SeaOrmSessionStore;
+use crate::{meta_callbacks, oauth};
 
 /// Largest request body accepted; our forms are far smaller.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -40,6 +40,8 @@ pub fn build_router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/auth/{provider}/connect", post(oauth::connect))
         .route("/auth/{provider}/callback", get(oauth::callback))
+        .route("/auth/{provider}/deauthorize", post(meta_callbacks::deauthorize))
+        .route("/auth/{provider}/data-deletion", post(meta_callbacks::data_deletion))
         .nest_service(&format!("/{}", options.site_pkg_dir), static_assets(&options))
         .leptos_routes(&state, routes, move || shell(options.clone()))
         .fallback(file_and_error_handler::<AppState, _>(shell))

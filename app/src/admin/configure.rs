@@ -4,7 +4,10 @@
 use sea_orm::DatabaseConnection;
 
 use super::validate::check;
-use super::{ProviderSettingsInput, ProviderSettingsView};
+use super::{MetaCallbackUrls, ProviderSettingsInput, ProviderSettingsView};
+use crate::connections::provider_removal::{
+    data_deletion_url, deauthorize_url, sends_removal_callbacks,
+};
 use crate::connections::provider_store::{self, is_offered, is_sandbox, redirect_uri};
 use crate::crypto::SecretCipher;
 use crate::db::entities::provider_settings::Model;
@@ -43,6 +46,10 @@ pub fn admin_view(row: &Model, site: &SiteConfig) -> ProviderSettingsView {
         secret_set: row.client_secret.is_some(),
         settings: row.settings.clone(),
         redirect_uri: redirect_uri(&site.public_url, row.provider),
+        meta_callbacks: sends_removal_callbacks(row.provider).then(|| MetaCallbackUrls {
+            deauthorize: deauthorize_url(&site.public_url, row.provider),
+            data_deletion: data_deletion_url(&site.public_url, row.provider),
+        }),
         offered: is_offered(row),
         sandbox: is_sandbox(row, site.sandbox_url.as_ref()),
     }

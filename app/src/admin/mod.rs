@@ -32,10 +32,21 @@ pub struct ProviderSettingsView {
     pub settings: ProviderSettings,
     /// The redirect URI to register at the provider.
     pub redirect_uri: String,
+    /// The callback URLs to register at Meta (Facebook and Instagram only).
+    pub meta_callbacks: Option<MetaCallbackUrls>,
     /// Whether users see the provider (enabled and complete).
     pub offered: bool,
     /// Whether it points at the built-in sandbox.
     pub sandbox: bool,
+}
+
+/// The URLs Meta's app dashboard asks for besides the redirect URI.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MetaCallbackUrls {
+    /// "Deauthorize callback URL": `{PUBLIC_URL}/auth/{provider}/deauthorize`.
+    pub deauthorize: String,
+    /// "Data deletion request URL": `{PUBLIC_URL}/auth/{provider}/data-deletion`.
+    pub data_deletion: String,
 }
 
 /// What an admin submits for one provider: the Admin › Social apps form (fields named

@@ -72,7 +72,7 @@ fn ProviderCard(initial: ProviderSettingsView) -> impl IntoView {
     }
 }
 
-/// A provider's name, badges, redirect URI and settings form.
+/// A provider's name, badges, URLs to register and settings form.
 #[component]
 fn CardBody(
     s: ProviderSettingsView,
@@ -90,7 +90,11 @@ fn CardBody(
     let secret_placeholder = s.secret_set.then(|| "•••••••• (saved)".to_owned());
     view! {
         <CardHead provider=p sandbox=s.sandbox offered=s.offered/>
-        <RedirectUri uri=s.redirect_uri.clone()/>
+        <CopyableUrl label="Redirect URI to register" uri=s.redirect_uri.clone()/>
+        {s.meta_callbacks.clone().map(|urls| view! {
+            <CopyableUrl label="Deauthorize callback URL" uri=urls.deauthorize/>
+            <CopyableUrl label="Data deletion request URL" uri=urls.data_deletion/>
+        })}
         <ActionForm action=save attr:class="form" attr:novalidate=true>
             <ErrorAlert error=error/>
             <input type="hidden" name="input[provider]" value=prefix/>
@@ -172,9 +176,9 @@ fn AdvancedFields(
     }
 }
 
-/// The redirect URI to register at the provider, with a copy button.
+/// A URL to register at the provider (the redirect URI, Meta's callbacks), with a copy button.
 #[component]
-fn RedirectUri(uri: String) -> impl IntoView {
+fn CopyableUrl(label: &'static str, uri: String) -> impl IntoView {
     let copied = RwSignal::new(false);
     let to_copy = uri.clone();
     let copy = move |_| {
@@ -188,7 +192,7 @@ fn RedirectUri(uri: String) -> impl IntoView {
     };
     view! {
         <div class="redirect-uri">
-            <span class="redirect-label">"Redirect URI to register"</span>
+            <span class="redirect-label">{label}</span>
             <code>{uri}</code>
             <button type="button" class="btn btn-secondary btn-sm" on:click=copy>
                 {move || if copied.get() { "Copied" } else { "Copy" }}

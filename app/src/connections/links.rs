@@ -40,8 +40,16 @@ pub(super) async fn link_account(
         .one(&txn)
         .await
         .map_err(AppError::from)?;
-    if owner.as_ref().is_some_and(|o| o.user_id != user_id) {
-        return Err(ConnectFailure::TakenByAnotherUser);
+    match owner {
+        // What is left of an account its provider removed belongs to no one any more.
+        Some(other) if other.user_id != user_id && other.status == LinkStatus::Removed => {
+            connected_account::Entity::delete_by_id(other.id)
+                .exec(&txn)
+                .await
+                .map_err(AppError::from)?;
+        }
+        Some(other) if other.user_id != user_id => return Err(ConnectFailure::TakenByAnotherUser),
+        _ => {}
     }
     let existing = connected_account::Entity::find()
         .filter(connected_account::Column::UserId.eq(user_id))

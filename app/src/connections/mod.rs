@@ -5,6 +5,7 @@
 //! (domain) → `tokens`, `lease`, `provider_store`, `providers` (storage and provider HTTP).
 
 pub mod api;
+pub mod deletion;
 #[cfg(feature = "ssr")]
 mod failure;
 #[cfg(feature = "ssr")]
@@ -19,11 +20,14 @@ mod outcome;
 pub mod page;
 pub mod problem;
 #[cfg(feature = "ssr")]
+pub mod provider_removal;
+#[cfg(feature = "ssr")]
 pub mod provider_store;
 #[cfg(feature = "ssr")]
 pub mod providers;
 #[cfg(feature = "ssr")]
 mod tokens;
+pub mod signed_request;
 
 pub use crate::catalog::{LinkProblem, LinkStatus, ProviderId, ProviderSettings, UnknownProvider};
 #[cfg(feature = "ssr")]

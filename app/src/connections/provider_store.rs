@@ -95,6 +95,19 @@ pub async fn load_config(
     }))
 }
 
+/// The stored client secret in clear, whether or not the provider is offered: Meta's
+/// callbacks about links made earlier still arrive after an admin stops offering it.
+pub async fn load_client_secret(
+    state: &AppState,
+    provider: ProviderId,
+) -> Result<Option<crate::crypto::Secret>, AppError> {
+    let row = load_row(&state.db, provider).await?;
+    let Some(sealed) = row.client_secret.as_ref() else {
+        return Ok(None);
+    };
+    Ok(Some(state.cipher.open(sealed, &secret_purpose(provider))?))
+}
+
 /// What replaces a provider's stored row; already checked by the caller.
 #[derive(Debug, Clone)]
 pub struct NewProviderRow {

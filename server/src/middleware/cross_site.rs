@@ -16,7 +16,10 @@ pub async fn refuse_cross_site(
     req: Request,
     next: Next,
 ) -> Response {
-    if is_safe_method(req.method()) || comes_from_this_site(&req, &state.site.public_origin()) {
+    if is_safe_method(req.method())
+        || is_provider_callback(req.uri().path())
+        || comes_from_this_site(&req, &state.site.public_origin())
+    {
         return next.run(req).await;
     }
     tracing::warn!(method = %req.method(), path = %req.uri().path(), "cross-site request refused");
@@ -29,6 +32,21 @@ pub async fn refuse_cross_site(
 
 fn is_safe_method(method: &Method) -> bool {
     matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+/// Meta's deauthorize and data-deletion callbacks (`POST /auth/{provider}/deauthorize`,
+/// `/auth/{provider}/data-deletion`) are posted by Meta's servers, not by our pages: they carry
+/// no `Origin`/`Sec-Fetch-Site` today, but nothing promises that, and a proxy may add one. They
+/// need no protection against cross-site requests because they act on no cookie or session:
+/// each is authenticated by its `signed_request` alone (HMAC with the app secret), so a forged
+/// post from any site is refused there, and a genuine one must get through from anywhere.
+fn is_provider_callback(path: &str) -> bool {
+    let mut segments = path.split('/');
+    matches!(
+        (segments.next(), segments.next(), segments.next(), segments.next(), segments.next()),
+        (Some(""), Some("auth"), Some(provider), Some("deauthorize" | "data-deletion"), None)
+            if !provider.is_empty()
+    )
 }
 
 fn comes_from_this_site(req: &Request, public_origin: &str) -> bool {

@@ -23,6 +23,9 @@ pub async fn guard_pages(
     next: Next,
 ) -> Response {
     let path = req.uri().path();
+    // Only page loads are guarded: a POST is a server function (which checks its own user) or
+    // a form route that does (connect), or Meta's callbacks, which have no session and prove
+    // themselves with a signature. `/connect/deletion/{code}` is public on purpose.
     if req.method() != Method::GET
         || path.starts_with("/pkg/")
         || path.starts_with("/api/")
