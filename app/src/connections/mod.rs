@@ -6,6 +6,8 @@
 
 pub mod api;
 #[cfg(feature = "ssr")]
+pub mod avatars;
+#[cfg(feature = "ssr")]
 mod failure;
 #[cfg(feature = "ssr")]
 pub mod flow;
@@ -36,7 +38,7 @@ pub struct ConnectionView {
     pub username: Option<String>,
     /// Email the provider shared, if any.
     pub email: Option<String>,
-    /// Picture URL at the provider.
+    /// Our copy of the picture, `/avatars/{hash}`; never the provider's URL. `None`: initials.
     pub avatar_url: Option<String>,
     /// Public profile page, where the provider has one.
     pub profile_url: Option<String>,
