@@ -7,6 +7,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use sha2::{Digest, Sha256};
 
 use super::ProviderId;
+use super::avatars::refresh_link_picture;
 use super::failure::ConnectFailure;
 use super::links::link_account;
 use super::provider_store::{load_config, redirect_uri};
@@ -126,7 +127,7 @@ pub async fn take_flow(
     Ok(found)
 }
 
-/// Exchanges the code, reads the profile and links the account.
+/// Exchanges the code, reads the profile, links the account and stores our copy of its picture.
 pub async fn finish_connect(
     state: &AppState,
     user_id: i64,
@@ -153,6 +154,9 @@ pub async fn finish_connect(
         .fetch_profile(call, &tokens, flow.nonce.as_deref())
         .await
         .map_err(ConnectFailure::Provider)?;
-    link_account(state, user_id, provider, &profile, &tokens).await?;
+    let link_id = link_account(state, user_id, provider, &profile, &tokens).await?;
+    // The link is committed: a picture that cannot be fetched leaves initials (logged there)
+    // and the health job retries; it never fails the connect.
+    let _ = refresh_link_picture(state, link_id).await;
     Ok(profile)
 }

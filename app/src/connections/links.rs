@@ -2,8 +2,11 @@
 //! cards of Settings › Applications, and disconnecting (delete, then revoke at the provider).
 
 use chrono::{Duration, Utc};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait, TryIntoModel,
+};
 
+use super::avatars::avatar_path;
 use super::failure::ConnectFailure;
 use super::provider_store::{is_offered, is_sandbox, load_config, load_rows};
 use super::providers::{Call, ProviderProfile, TokenSet, provider_for};
@@ -18,14 +21,14 @@ fn token_purpose(provider: ProviderId, kind: &str) -> String {
 }
 
 /// Stores the link (new, or refreshed when it exists) and fills the user's empty profile
-/// fields, in one transaction; refuses an account linked to another user.
+/// fields, in one transaction; refuses an account linked to another user. Returns the link's id.
 pub(super) async fn link_account(
     state: &AppState,
     user_id: i64,
     provider: ProviderId,
     profile: &ProviderProfile,
     tokens: &TokenSet,
-) -> Result<(), ConnectFailure> {
+) -> Result<i64, ConnectFailure> {
     let txn = state.db.begin().await.map_err(AppError::from)?;
     let owner = connected_account::Entity::find()
         .filter(connected_account::Column::Provider.eq(provider))
@@ -52,12 +55,16 @@ pub(super) async fn link_account(
         },
     };
     set_profile_and_tokens(&mut row, state, provider, profile, tokens)?;
-    row.save(&txn).await.map_err(AppError::from)?;
+    let saved = row
+        .save(&txn)
+        .await
+        .and_then(TryIntoModel::try_into_model)
+        .map_err(AppError::from)?;
     fill_empty_profile(&txn, user_id, profile)
         .await
         .map_err(AppError::from)?;
     txn.commit().await.map_err(AppError::from)?;
-    Ok(())
+    Ok(saved.id)
 }
 
 /// Writes the provider's profile and the sealed tokens into a link's row.
@@ -95,8 +102,9 @@ fn set_profile_and_tokens(
     Ok(())
 }
 
-/// Fills the user's empty first name, last name and avatar from the provider; never
-/// overwrites what the user set (as the original Orga server's `update_user_details` did).
+/// Fills the user's empty first name and last name from the provider; never overwrites what
+/// the user set (as the original Orga server's `update_user_details` did). The picture is
+/// filled later, with our copy (`avatars::refresh_link_picture`), never the provider's URL.
 async fn fill_empty_profile(
     txn: &sea_orm::DatabaseTransaction,
     user_id: i64,
@@ -132,15 +140,6 @@ async fn fill_empty_profile(
         && let Some(last) = last
     {
         active.last_name = Set(last.chars().take(100).collect());
-        changed = true;
-    }
-    if current
-        .avatar_url
-        .as_deref()
-        .is_none_or(|a| a.trim().is_empty())
-        && let Some(avatar) = &profile.avatar_url
-    {
-        active.avatar_url = Set(Some(avatar.clone()));
         changed = true;
     }
     if changed {
@@ -197,7 +196,7 @@ fn connection_view(link: &connected_account::Model) -> ConnectionView {
         display_name: link.display_name.clone(),
         username: link.username.clone(),
         email: link.email.clone(),
-        avatar_url: link.avatar_url.clone(),
+        avatar_url: link.avatar_hash.as_deref().map(avatar_path),
         profile_url: link.profile_url.clone(),
         connected_at: link.created_at.to_rfc3339(),
         connected_on: link.created_at.format("%-d %B %Y").to_string(),
