@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
-use crate::faults::{Endpoint, Fault};
+use crate::faults::{Endpoint, Fault, Hostile};
 use crate::spec::SPECS;
 use crate::{Core, Sandbox, util};
 
@@ -26,6 +26,7 @@ pub(crate) fn routes(core: &Arc<Core>) -> Router<Arc<Core>> {
     let guarded = Router::new()
         .route("/_sandbox/faults", post(set_fault).delete(clear_faults))
         .route("/_sandbox/revocations", get(revocations))
+        .route("/_sandbox/picture_lifetime", post(set_picture_lifetime))
         .route_layer(middleware::from_fn_with_state(
             Arc::clone(core),
             require_token,
@@ -85,12 +86,14 @@ struct FaultRequest {
     fault: FaultSpec,
 }
 
-/// `{"delay_ms":…}` | `{"status":…}` | `"malformed_json"` | `"missing_fields"`.
+/// `{"delay_ms":…}` | `{"status":…}` | `{"redirect":"https://…"}` | `"malformed_json"` |
+/// `"missing_fields"` | `"huge_body"` | `"html"` | `"svg_with_script"`.
 #[derive(Deserialize)]
 #[serde(untagged)]
 enum FaultSpec {
     Delay { delay_ms: u64 },
     Status { status: u16 },
+    Redirect { redirect: String },
     Named(String),
 }
 
@@ -102,7 +105,13 @@ impl FaultSpec {
             Self::Status { .. } => Err("status must be 100–599"),
             Self::Named(name) if name == "malformed_json" => Ok(Fault::MalformedJson),
             Self::Named(name) if name == "missing_fields" => Ok(Fault::MissingFields),
-            Self::Named(_) => Err("unknown fault"),
+            Self::Redirect { redirect } => Ok(Fault::Hostile(Hostile::Redirect(redirect))),
+            Self::Named(name) => match name.as_str() {
+                "huge_body" => Ok(Fault::Hostile(Hostile::HugeBody)),
+                "html" => Ok(Fault::Hostile(Hostile::Html)),
+                "svg_with_script" => Ok(Fault::Hostile(Hostile::SvgWithScript)),
+                _ => Err("unknown fault"),
+            },
         }
     }
 }
@@ -139,4 +148,21 @@ async fn revocations(State(core): State<Arc<Core>>) -> Response {
         .map(|p| (p.slug().to_owned(), json!(core.store.revoked_tokens(*p))))
         .collect();
     util::json(StatusCode::OK, Value::Object(map))
+}
+
+/// `{"seconds": 1}`: how long picture URLs handed out from now on work.
+#[derive(Deserialize)]
+struct LifetimeRequest {
+    seconds: u64,
+}
+
+async fn set_picture_lifetime(State(core): State<Arc<Core>>, body: axum::body::Bytes) -> Response {
+    match serde_json::from_slice::<LifetimeRequest>(&body) {
+        Ok(request) => {
+            core.store
+                .set_picture_lifetime(Duration::from_secs(request.seconds));
+            util::json(StatusCode::OK, json!({ "ok": true }))
+        }
+        Err(error) => bad_request(&format!("invalid lifetime request: {error}")),
+    }
 }
