@@ -156,7 +156,7 @@ fn page(
         <span class="badge">{format!("{name} sandbox – settings")}</span>
         <h1>"Apps and websites"</h1>
         <p class="account">
-            <img src=core.avatar_url(person.key) alt="" />
+            <img src=core.avatar_url(spec.id, person.key) alt="" />
             {person.name()}
         </p>
         {notice}

@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
-use crate::faults::{Endpoint, Fault};
+use crate::faults::{Endpoint, Fault, Hostile};
 use crate::spec::SPECS;
 use crate::{Core, Sandbox, util};
 
@@ -27,6 +27,7 @@ pub(crate) fn routes(core: &Arc<Core>) -> Router<Arc<Core>> {
         .route("/_sandbox/faults", post(set_fault).delete(clear_faults))
         .route("/_sandbox/revocations", get(revocations))
         .route("/_sandbox/tokens/expire", post(expire_tokens))
+        .route("/_sandbox/picture_lifetime", post(set_picture_lifetime))
         .route_layer(middleware::from_fn_with_state(
             Arc::clone(core),
             require_token,
@@ -86,12 +87,14 @@ struct FaultRequest {
     fault: FaultSpec,
 }
 
-/// `{"delay_ms":…}` | `{"status":…}` | `"malformed_json"` | `"missing_fields"`.
+/// `{"delay_ms":…}` | `{"status":…}` | `{"redirect":"https://…"}` | `"malformed_json"` |
+/// `"missing_fields"` | `"huge_body"` | `"html"` | `"svg_with_script"`.
 #[derive(Deserialize)]
 #[serde(untagged)]
 enum FaultSpec {
     Delay { delay_ms: u64 },
     Status { status: u16 },
+    Redirect { redirect: String },
     Named(String),
 }
 
@@ -103,7 +106,13 @@ impl FaultSpec {
             Self::Status { .. } => Err("status must be 100–599"),
             Self::Named(name) if name == "malformed_json" => Ok(Fault::MalformedJson),
             Self::Named(name) if name == "missing_fields" => Ok(Fault::MissingFields),
-            Self::Named(_) => Err("unknown fault"),
+            Self::Redirect { redirect } => Ok(Fault::Hostile(Hostile::Redirect(redirect))),
+            Self::Named(name) => match name.as_str() {
+                "huge_body" => Ok(Fault::Hostile(Hostile::HugeBody)),
+                "html" => Ok(Fault::Hostile(Hostile::Html)),
+                "svg_with_script" => Ok(Fault::Hostile(Hostile::SvgWithScript)),
+                _ => Err("unknown fault"),
+            },
         }
     }
 }
@@ -158,4 +167,21 @@ async fn expire_tokens(State(core): State<Arc<Core>>, body: axum::body::Bytes) -
     let expired = core.store.expire_access_tokens(request.provider);
     tracing::info!(provider = %request.provider.slug(), expired, "sandbox tokens expired");
     util::json(StatusCode::OK, json!({ "expired": expired }))
+}
+
+/// `{"seconds": 1}`: how long picture URLs handed out from now on work.
+#[derive(Deserialize)]
+struct LifetimeRequest {
+    seconds: u64,
+}
+
+async fn set_picture_lifetime(State(core): State<Arc<Core>>, body: axum::body::Bytes) -> Response {
+    match serde_json::from_slice::<LifetimeRequest>(&body) {
+        Ok(request) => {
+            core.store
+                .set_picture_lifetime(Duration::from_secs(request.seconds));
+            util::json(StatusCode::OK, json!({ "ok": true }))
+        }
+        Err(error) => bad_request(&format!("invalid lifetime request: {error}")),
+    }
 }

@@ -1,4 +1,4 @@
-//! Fault injection wrapped around every JSON endpoint.
+//! Fault injection wrapped around every JSON endpoint and the pictures.
 
 use std::time::Duration;
 
@@ -27,6 +27,8 @@ pub enum Endpoint {
     Discovery,
     /// Google's JWKS.
     Jwks,
+    /// The people's pictures (`/avatars/{provider}/{key}.png`).
+    Picture,
 }
 
 impl Endpoint {
@@ -40,6 +42,7 @@ impl Endpoint {
             "revoke" => Self::Revoke,
             "discovery" => Self::Discovery,
             "jwks" => Self::Jwks,
+            "picture" => Self::Picture,
             _ => return None,
         })
     }
@@ -55,7 +58,63 @@ pub enum Fault {
     /// Answer 200 `application/json` with a truncated body.
     MalformedJson,
     /// Answer 200 with the required fields (access token, ids, name…) removed.
+    /// On a picture: a cut-off PNG (`MalformedJson`) and an empty body (`MissingFields`).
     MissingFields,
+    /// Answer something no client should accept (meant for pictures; any endpoint answers it).
+    Hostile(Hostile),
+}
+
+/// What a hostile endpoint answers instead of its content.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Hostile {
+    /// 200 with a 50 MB body, streamed without `Content-Length`.
+    HugeBody,
+    /// 200 `text/html`: a page, not a picture.
+    Html,
+    /// 200 `image/svg+xml` with a `<script>`.
+    SvgWithScript,
+    /// 302 to this URL.
+    Redirect(String),
+}
+
+/// The size of [`Hostile::HugeBody`].
+pub const HUGE_BODY_BYTES: usize = 50 * 1024 * 1024;
+
+/// The answer of a [`Hostile`] fault.
+pub(crate) fn hostile(hostile: &Hostile) -> Response {
+    use axum::body::{Body, Bytes};
+    use axum::http::header;
+    use axum::response::IntoResponse;
+
+    static ZEROS: [u8; 64 * 1024] = [0; 64 * 1024];
+    match hostile {
+        Hostile::HugeBody => {
+            let chunks = (0..HUGE_BODY_BYTES / ZEROS.len())
+                .map(|_| Ok::<_, std::convert::Infallible>(Bytes::from_static(&ZEROS)));
+            let body = Body::from_stream(futures_util::stream::iter(chunks));
+            ([(header::CONTENT_TYPE, "image/png")], body).into_response()
+        }
+        Hostile::Html => (
+            [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+            "<!doctype html><title>Sign in</title><script>alert(document.cookie)</script>",
+        )
+            .into_response(),
+        Hostile::SvgWithScript => (
+            [(header::CONTENT_TYPE, "image/svg+xml")],
+            concat!(
+                r#"<svg xmlns="http://www.w3.org/2000/svg" width="200" height="200">"#,
+                "<script>alert(document.cookie)</script>",
+                r#"<circle cx="100" cy="100" r="100" fill="red"/></svg>"#
+            ),
+        )
+            .into_response(),
+        Hostile::Redirect(to) => (
+            StatusCode::FOUND,
+            [(header::LOCATION, to.as_str())],
+            "redirecting",
+        )
+            .into_response(),
+    }
 }
 
 /// A JSON endpoint's result: a 200 body, or an already-built error response.
@@ -83,6 +142,7 @@ pub(crate) async fn guard(
         }
         Some(Fault::MalformedJson) => util::malformed(truncated(endpoint)),
         Some(Fault::MissingFields) => finish(run(), Some(endpoint)),
+        Some(Fault::Hostile(answer)) => hostile(&answer),
     }
 }
 
@@ -108,6 +168,7 @@ fn truncated(endpoint: Endpoint) -> &'static str {
         Endpoint::Revoke => r#"{"success": tr"#,
         Endpoint::Discovery => r#"{"issuer": "http"#,
         Endpoint::Jwks => r#"{"keys": [{"kty": "RS"#,
+        Endpoint::Picture => "\u{89}PNG",
     }
 }
 
@@ -119,6 +180,7 @@ fn strip(endpoint: Endpoint, body: &mut Value) {
         Endpoint::Revoke => &["success", "revoked"],
         Endpoint::Discovery => &["issuer", "token_endpoint", "jwks_uri"],
         Endpoint::Jwks => &["keys"],
+        Endpoint::Picture => &[],
     };
     remove_keys(body, keys);
     // X wraps the profile in `data`.

@@ -6,7 +6,7 @@ use sha2::{Digest, Sha256};
 /// One test person as every provider knows them.
 #[derive(Debug)]
 pub(crate) struct Identity {
-    /// Stable key used in forms and avatar URLs.
+    /// Stable key used in forms and picture URLs.
     pub key: &'static str,
     /// Given name.
     pub first: &'static str,
@@ -18,7 +18,7 @@ pub(crate) struct Identity {
     pub username: &'static str,
     /// Verified email address (Facebook and Google share it).
     pub email: &'static str,
-    /// Avatar background colour.
+    /// The colour of their picture.
     pub colour: &'static str,
 }
 
@@ -69,15 +69,6 @@ impl Identity {
     /// "First Last".
     pub fn name(&self) -> &'static str {
         self.display_name
-    }
-
-    /// Two-letter initials for the avatar.
-    pub fn initials(&self) -> String {
-        self.first
-            .chars()
-            .take(1)
-            .chain(self.last.chars().take(1))
-            .collect()
     }
 
     /// The person's id in the style of `provider`: Facebook 15 digits, X 19,

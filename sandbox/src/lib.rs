@@ -15,13 +15,16 @@ mod control;
 mod faults;
 mod identities;
 mod pages;
+mod pictures;
 mod providers;
 mod removal;
 mod spec;
 mod store;
 mod util;
 
+use std::collections::HashMap;
 use std::sync::Arc;
+use std::time::Duration;
 
 use app::admin::ProviderSettingsInput;
 use app::connections::{ProviderId, ProviderSettings};
@@ -32,7 +35,7 @@ use serde_json::Value;
 use tokio::net::TcpListener;
 use url::Url;
 
-pub use faults::{Endpoint, Fault};
+pub use faults::{Endpoint, Fault, HUGE_BODY_BYTES, Hostile};
 pub use removal::{AppRemoval, Callback, DeletionReceipt};
 use store::Store;
 
@@ -52,17 +55,14 @@ pub(crate) struct Core {
     jwk: Value,
     /// Sends Meta's callbacks to the app: bounded time, no redirects followed.
     http: reqwest::Client,
+    /// Each test person's picture (PNG), by key.
+    pictures: HashMap<&'static str, Vec<u8>>,
 }
 
 impl Core {
     /// The single redirect URI registered for `provider`.
     fn redirect_uri(&self, provider: ProviderId) -> String {
         format!("{}/auth/{}/callback", self.app_public, provider.slug())
-    }
-
-    /// `{base}/avatars/{key}.svg`: a test person's picture.
-    fn avatar_url(&self, key: &str) -> String {
-        format!("{}/avatars/{key}.svg", self.base)
     }
 }
 
@@ -98,6 +98,7 @@ impl Sandbox {
             signing_key,
             jwk,
             http: callback_client(),
+            pictures: pictures::generate(),
         };
         Self {
             inner: Arc::new(inner),
@@ -109,6 +110,7 @@ impl Sandbox {
         Router::new()
             .merge(pages::routes())
             .merge(apps_page::routes())
+            .merge(pictures::routes())
             .merge(control::routes(&self.inner))
             .merge(consent::routes())
             .merge(providers::routes())
@@ -164,6 +166,12 @@ impl Sandbox {
     /// Makes `provider`'s `endpoint` misbehave until [`Sandbox::clear_faults`].
     pub fn set_fault(&self, provider: ProviderId, endpoint: Endpoint, fault: Fault) {
         self.inner.store.set_fault(provider, endpoint, fault);
+    }
+
+    /// How long the picture URLs handed out from now on work (a day by default); expired,
+    /// they answer 403 as Meta's CDN does.
+    pub fn set_picture_lifetime(&self, lifetime: Duration) {
+        self.inner.store.set_picture_lifetime(lifetime);
     }
 
     /// Removes every installed fault.

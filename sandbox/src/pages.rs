@@ -1,12 +1,13 @@
 //! HTML pages: layout, the index (with each person's "Apps and websites" links), the consent
-//! page, error pages, profile pages and avatars.
+//! page, error pages and profile pages.
 //! Rendered with Leptos's SSR `view!`, so every value is escaped by construction.
 
 use std::sync::Arc;
 
+use app::connections::ProviderId;
 use axum::Router;
 use axum::extract::{Path, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use leptos::prelude::*;
@@ -36,11 +37,9 @@ button:focus-visible,input:focus-visible{outline:3px solid #0a58ca;outline-offse
 code{word-break:break-all}
 ";
 
-/// Routes of the index, the avatars and every provider's profile pages.
+/// Routes of the index and every provider's profile pages.
 pub(crate) fn routes() -> Router<Arc<Core>> {
-    let router = Router::new()
-        .route("/", get(index))
-        .route("/avatars/{file}", get(avatar));
+    let router = Router::new().route("/", get(index));
     SPECS.iter().fold(router, |router, spec| {
         let spec: &'static ProviderSpec = spec;
         spec.profile_pages.iter().fold(router, |router, path| {
@@ -111,7 +110,8 @@ async fn index(State(core): State<Arc<Core>>) -> Html<String> {
         .map(|person| {
             view! {
                 <li class="account">
-                    <img src=core.avatar_url(person.key) alt="" />
+                    // The same person's picture at every provider; Facebook's will do.
+                    <img src=core.avatar_url(ProviderId::Facebook, person.key) alt="" />
                     {person.name()}
                     <span class="handle">
                         {format!("@{} · {}", person.username, person.email)}
@@ -197,7 +197,7 @@ pub(crate) fn consent_page(core: &Core, page: ConsentPage<'_>) -> Response {
             {hidden}
             <fieldset>
                 <legend>"Choose a test account"</legend>
-                {accounts(core)}
+                {accounts(core, page.spec.id)}
             </fieldset>
             <p class="handle">
                 "You will be sent back to " <code>{page.redirect_uri.to_owned()}</code> "."
@@ -221,7 +221,7 @@ pub(crate) fn consent_page(core: &Core, page: ConsentPage<'_>) -> Response {
 }
 
 /// One labelled radio button per test person.
-fn accounts(core: &Core) -> impl IntoView + 'static {
+fn accounts(core: &Core, provider: ProviderId) -> impl IntoView + 'static {
     IDENTITIES
         .iter()
         .enumerate()
@@ -231,7 +231,7 @@ fn accounts(core: &Core) -> impl IntoView + 'static {
                 <div class="account">
                     <input type="radio" name="account" id=id.clone() value=person.key checked=i == 0 />
                     <label for=id class="account">
-                        <img src=core.avatar_url(person.key) alt="" />
+                        <img src=core.avatar_url(provider, person.key) alt="" />
                         {person.name()}
                         " "
                         <span class="handle">{format!("@{}", person.username)}</span>
@@ -251,57 +251,13 @@ fn profile_page(core: &Core, spec: &ProviderSpec, username: &str) -> Response {
     let body = view! {
         <span class="badge">{format!("{name} sandbox profile")}</span>
         <h1 class="account">
-            <img src=core.avatar_url(person.key) alt="" />
+            <img src=core.avatar_url(spec.id, person.key) alt="" />
             {person.name()}
         </h1>
         <p class="handle">{format!("@{}", person.username)}</p>
     };
     let title = format!("{} – {name} (sandbox)", person.name());
     document(title, spec.accent, body).into_response()
-}
-
-/// `GET /avatars/{key}.svg`: initials on a coloured circle.
-async fn avatar(Path(file): Path<String>) -> Response {
-    let person: Option<&Identity> = file.strip_suffix(".svg").and_then(identities::find);
-    let Some(person) = person else {
-        return (StatusCode::NOT_FOUND, "no such avatar").into_response();
-    };
-    let svg = view! {
-        <svg
-            xmlns="http://www.w3.org/2000/svg"
-            width="200"
-            height="200"
-            viewBox="0 0 200 200"
-            role="img"
-            aria-label=person.name()
-        >
-            <circle cx="100" cy="100" r="100" fill=person.colour />
-            <text
-                x="100"
-                y="100"
-                dy=".35em"
-                text-anchor="middle"
-                font-family="sans-serif"
-                font-size="80"
-                font-weight="600"
-                fill="#fff"
-            >
-                {person.initials()}
-            </text>
-        </svg>
-    }
-    .to_html()
-    // Leptos marks dynamic parts with `<!>` for hydration: harmless in HTML, but not XML, and an
-    // SVG image with one does not render. Text is escaped, so no `<!>` can come from a name.
-    .replace("<!>", "");
-    (
-        [
-            (header::CONTENT_TYPE, "image/svg+xml"),
-            (header::CACHE_CONTROL, "public, max-age=3600"),
-        ],
-        svg,
-    )
-        .into_response()
 }
 
 /// Any other path.

@@ -142,6 +142,8 @@ struct Inner {
     refreshes: HashMap<ProviderId, usize>,
     /// People who granted offline access, per provider; cleared when the grant ends.
     offline: HashSet<(ProviderId, &'static str)>,
+    /// `None`: [`crate::pictures::DEFAULT_LIFETIME`].
+    picture_lifetime: Option<Duration>,
 }
 
 /// All mutable sandbox state behind one lock (contention is irrelevant at test scale).
@@ -371,5 +373,17 @@ impl Store {
     /// Removes every fault.
     pub fn clear_faults(&self) {
         self.lock().faults.clear();
+    }
+
+    /// How long picture URLs handed out now work.
+    pub fn picture_lifetime(&self) -> Duration {
+        self.lock()
+            .picture_lifetime
+            .unwrap_or(crate::pictures::DEFAULT_LIFETIME)
+    }
+
+    /// Changes that for the URLs handed out from now on.
+    pub fn set_picture_lifetime(&self, lifetime: Duration) {
+        self.lock().picture_lifetime = Some(lifetime);
     }
 }

@@ -1,6 +1,8 @@
 //! The sandbox on its own: the control token, the endpoints document, escaping on its pages.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use std::time::Duration;
+
 use app::connections::ProviderId;
 use reqwest::{Client, StatusCode, redirect::Policy};
 use sandbox::Sandbox;
@@ -28,6 +30,8 @@ async fn control_routes_refuse_a_missing_or_wrong_token() {
         http.post(&faults).json(&fault),
         http.delete(&faults),
         http.get(&revocations),
+        http.post(format!("{base}/_sandbox/picture_lifetime"))
+            .json(&json!({ "seconds": 1 })),
     ];
     for request in requests {
         for token in [None, Some("wrong"), Some("")] {
@@ -187,30 +191,118 @@ async fn consent_page_has_one_labelled_form_whose_default_button_allows() {
     );
 }
 
+/// The first picture URL of the index page (Ada's, at Facebook).
+async fn first_picture(http: &Client, base: &str) -> String {
+    let html = http.get(format!("{base}/")).send().await.unwrap();
+    let html = html.text().await.unwrap();
+    let start = html.find(&format!("{base}/avatars/")).unwrap();
+    let end = start + html[start..].find('"').unwrap();
+    html[start..end].replace("&amp;", "&")
+}
+
 #[tokio::test]
-async fn avatars_are_svg_with_escaped_text() {
-    let (_, base, http) = start().await;
-    let res = http
-        .get(format!("{base}/avatars/ada.svg"))
-        .send()
-        .await
-        .unwrap();
+async fn pictures_are_pngs_behind_signed_urls_that_expire() {
+    let (sandbox, base, http) = start().await;
+    let url = first_picture(&http, &base).await;
+    assert!(
+        url.starts_with(&format!("{base}/avatars/facebook/ada.png?oe=")),
+        "{url}"
+    );
+    let res = http.get(&url).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["content-type"], "image/png");
+    let png = image::load_from_memory(&res.bytes().await.unwrap()).unwrap();
+    assert_eq!(png.to_rgb8().get_pixel(0, 0).0, [0x7b, 0x3f, 0xa0]);
+    let oe = Url::parse(&url)
+        .unwrap()
+        .query_pairs()
+        .find(|(k, _)| k == "oe")
+        .unwrap()
+        .1
+        .into_owned();
+    let forged = url.replace(&format!("oe={oe}"), "oe=FFFFFFFF");
+    let unsigned = url.split('?').next().unwrap().to_owned();
+    for refused in [forged, unsigned] {
+        let res = http.get(&refused).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::FORBIDDEN, "{refused}");
+        assert_eq!(res.text().await.unwrap(), "Bad URL hash");
+    }
+    for missing in ["facebook/nobody.png", "nowhere/ada.png", "facebook/ada.svg"] {
+        let res = http
+            .get(format!("{base}/avatars/{missing}"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::NOT_FOUND, "{missing}");
+    }
+    sandbox.set_picture_lifetime(Duration::from_secs(1));
+    let short = first_picture(&http, &base).await;
+    let mut answer = String::new();
+    for _ in 0..50 {
+        answer = http.get(&short).send().await.unwrap().text().await.unwrap();
+        if answer == "URL signature expired" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(answer, "URL signature expired");
+}
+
+#[tokio::test]
+async fn hostile_pictures_are_installed_through_the_control_routes() {
+    let (sandbox, base, http) = start().await;
+    let url = first_picture(&http, &base).await;
+    let install = |fault: Value| {
+        http.post(format!("{base}/_sandbox/faults"))
+            .bearer_auth(sandbox.control_token())
+            .json(&json!({ "provider": "facebook", "endpoint": "picture", "fault": fault }))
+            .send()
+    };
+    let res = install(json!("svg_with_script")).await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let res = http.get(&url).send().await.unwrap();
     assert_eq!(res.headers()["content-type"], "image/svg+xml");
-    let svg = res.text().await.unwrap();
+    assert!(res.text().await.unwrap().contains("<script>"));
+    install(json!("html")).await.unwrap();
+    let res = http.get(&url).send().await.unwrap();
     assert!(
-        svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""),
-        "{svg}"
+        res.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
     );
-    assert!(
-        svg.contains("aria-label=\"Ada Lovelace\"") && svg.contains(">AL</text>"),
-        "{svg}"
+    install(json!({ "redirect": "https://example.com/a.png" }))
+        .await
+        .unwrap();
+    let res = http.get(&url).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::FOUND);
+    assert_eq!(res.headers()["location"], "https://example.com/a.png");
+    install(json!("huge_body")).await.unwrap();
+    let res = http.get(&url).send().await.unwrap();
+    assert_eq!(
+        res.content_length(),
+        None,
+        "streamed, without a declared size"
     );
-    // An SVG image is XML: Leptos's `<!>` hydration markers would stop it from rendering.
-    assert!(!svg.contains("<!"), "{svg}");
-    let res = http
-        .get(format!("{base}/avatars/nobody.svg"))
+    let mut res = res;
+    let mut seen = 0;
+    while let Some(chunk) = res.chunk().await.unwrap() {
+        seen += chunk.len();
+    }
+    assert_eq!(seen, sandbox::HUGE_BODY_BYTES);
+    // The signature binds the provider too.
+    let x = url.replace("/facebook/", "/x/");
+    assert_eq!(
+        http.get(&x).send().await.unwrap().status(),
+        StatusCode::FORBIDDEN,
+        "signed per provider"
+    );
+    let lifetime = http
+        .post(format!("{base}/_sandbox/picture_lifetime"))
+        .bearer_auth(sandbox.control_token())
+        .json(&json!({ "seconds": 60 }))
         .send()
         .await
         .unwrap();
-    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    assert_eq!(lifetime.status(), StatusCode::OK);
 }

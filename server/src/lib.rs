@@ -1,5 +1,6 @@
 //! The Orga Connect server: configuration, the router, middleware, sessions and the CLI.
 
+mod avatars;
 pub mod cli;
 pub mod config;
 pub mod database;

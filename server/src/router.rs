@@ -22,6 +22,7 @@ use tracing::Level;
 use app::state::AppState;
 use app::{App, shell};
 
+use crate::avatars::serve_avatar;
 use crate::health::healthz;
 use crate::middleware::{guard_pages, refuse_cross_site};
 use crate::session_store::SeaOrmSessionStore;
@@ -38,6 +39,7 @@ pub fn build_router(state: AppState) -> Router {
     let options = state.leptos_options.clone();
     Router::new()
         .route("/healthz", get(healthz))
+        .route("/avatars/{hash}", get(serve_avatar))
         .route("/auth/{provider}/connect", post(oauth::connect))
         .route("/auth/{provider}/callback", get(oauth::callback))
         .route("/auth/{provider}/deauthorize", post(meta_callbacks::deauthorize))
@@ -87,7 +89,8 @@ fn static_assets(options: &LeptosOptions) -> SetResponseHeader<ServeDir, HeaderV
 }
 
 /// Headers every response carries: no sniffing, no framing, no referrer to other sites (the
-/// OAuth callback URL holds a code).
+/// OAuth callback URL holds a code). No `img-src`: pages show our `/avatars/{hash}` (same
+/// origin) and the https pictures users choose themselves.
 async fn security_headers(req: axum::extract::Request, next: Next) -> Response {
     let mut res = next.run(req).await;
     let headers = res.headers_mut();

@@ -61,11 +61,12 @@ async fn facebook_connects_and_fills_the_profile(app: TestApp) {
         link_field(&app, "facebook", "email").await.as_deref(),
         Some("ada@sandbox.test")
     );
+    // The provider's picture URL is kept as the source; pages show our copy.
     assert!(
         link_field(&app, "facebook", "avatar_url")
             .await
             .unwrap()
-            .ends_with("/avatars/ada.svg")
+            .contains("/avatars/facebook/ada.png?oe=")
     );
     assert!(
         link_field(&app, "facebook", "profile_url")
@@ -73,7 +74,7 @@ async fn facebook_connects_and_fills_the_profile(app: TestApp) {
             .unwrap()
             .starts_with(app.sandbox.base_url().as_str())
     );
-    // "Sam" had no last name and no picture: both come from Facebook.
+    // "Sam" had no last name and no picture: both come from Facebook, the picture as ours.
     assert_eq!(
         user_field(&app, "sam@example.com", "first_name")
             .await
@@ -86,11 +87,10 @@ async fn facebook_connects_and_fills_the_profile(app: TestApp) {
             .as_deref(),
         Some("Lovelace")
     );
-    assert!(
-        user_field(&app, "sam@example.com", "avatar_url")
-            .await
-            .unwrap()
-            .ends_with("/avatars/ada.svg")
+    let hash = link_field(&app, "facebook", "avatar_hash").await.unwrap();
+    assert_eq!(
+        user_field(&app, "sam@example.com", "avatar_url").await,
+        Some(format!("/avatars/{hash}"))
     );
     let page = applications_page(&app, &client).await;
     assert!(

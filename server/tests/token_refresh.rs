@@ -223,11 +223,15 @@ async fn instagram_renews_a_day_old_token_before_it_ends(app: TestApp) {
         ProviderId::Instagram,
         std::time::Duration::from_secs(25 * 3600),
     );
+    // A day in, the profile is re-read but the token, with 59 days left, is not renewed.
     let report = app.health_round(due).await;
+    assert_eq!((report.rechecked, report.renewed), (1, 0), "{report:?}");
+    let renew_at = ends - Duration::days(10);
+    let report = app.health_round(renew_at).await;
     assert_eq!(report.renewed, 1, "{report:?}");
     assert_eq!(app.sandbox.refresh_count(ProviderId::Instagram), 1);
     let renewed = app.link("sam@example.com", "instagram").await;
-    assert!(renewed.expires_at.unwrap() > due + Duration::days(59));
+    assert!(renewed.expires_at.unwrap() > renew_at + Duration::days(59));
     assert_ne!(
         app.open_token(&renewed, "access_token"),
         app.open_token(&link, "access_token")

@@ -44,11 +44,6 @@ impl UserView {
 
     /// One or two letters for an avatar placeholder.
     pub fn initials(&self) -> String {
-        self.display_name()
-            .split_whitespace()
-            .take(2)
-            .filter_map(|w| w.chars().next())
-            .flat_map(char::to_uppercase)
-            .collect()
+        crate::components::initials(&self.display_name())
     }
 }

@@ -7,6 +7,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use sha2::{Digest, Sha256};
 
 use super::ProviderId;
+use super::avatars::refresh_link_picture;
 use super::failure::ConnectFailure;
 use super::links::{link_account, revoke_quietly, revoke_replaced};
 use super::provider_store::{load_config, redirect_uri};
@@ -128,7 +129,7 @@ pub async fn take_flow(
     Ok(found)
 }
 
-/// Exchanges the code, reads the profile and links the account.
+/// Exchanges the code, reads the profile, links the account and stores our copy of its picture.
 pub async fn finish_connect(
     state: &AppState,
     user_id: i64,
@@ -157,11 +158,14 @@ pub async fn finish_connect(
     {
         Ok(profile) => link_account(state, user_id, provider, &profile, &tokens)
             .await
-            .map(|replaced| (profile, replaced)),
+            .map(|linked| (profile, linked)),
         Err(err) => Err(ConnectFailure::Provider(err)),
     };
     match linked {
-        Ok((profile, replaced)) => {
+        Ok((profile, (link_id, replaced))) => {
+            // The link is committed: a picture that cannot be fetched leaves initials (logged
+            // there) and the health job retries; it never fails the connect.
+            let _ = refresh_link_picture(state, link_id).await;
             if let Some(replaced) = replaced {
                 in_background(state, move |state| async move {
                     revoke_replaced(&state, provider, replaced).await;

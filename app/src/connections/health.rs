@@ -10,6 +10,7 @@ use chrono::{DateTime, Duration, Utc};
 use futures::StreamExt;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set};
 
+use super::avatars::refresh_link_picture;
 use super::lease::{self, Lease};
 use super::links::fill_empty_profile;
 use super::provider_store::load_config;
@@ -249,6 +250,12 @@ async fn check(
     save(state, link, lease, now, fresh.as_ref(), profile.as_ref()).await?;
     if let Some(profile) = &profile {
         fill_empty_profile(&state.db, link.user_id, profile).await?;
+    }
+    // Our copy of the picture follows the provider's: fetched again when the provider names
+    // another one, or when the last fetch failed. A failure is logged there and leaves initials.
+    let source = profile.as_ref().map_or(&link.avatar_url, |p| &p.avatar_url);
+    if source.is_some() && (link.avatar_hash.is_none() || *source != link.avatar_url) {
+        let _ = refresh_link_picture(state, link.id).await;
     }
     Ok(checked)
 }

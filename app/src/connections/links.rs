@@ -3,9 +3,11 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set,
+    TransactionTrait, TryIntoModel,
 };
 
+use super::avatars::avatar_path;
 use super::failure::ConnectFailure;
 use super::health::next_due;
 use super::provider_store::{is_offered, is_sandbox, load_config, load_rows};
@@ -25,14 +27,15 @@ pub(super) struct Replaced {
 /// Stores the link (new, or renewed when it exists: a Reconnect keeps the link) and fills the
 /// user's empty profile fields, in one transaction; refuses an account linked to another user.
 /// A reconnect that brings no refresh token keeps the stored one when the account is the
-/// same (Google sends one only on the first consent).
+/// same (Google sends one only on the first consent). Returns the link's id, and the tokens of
+/// another account it replaced, for the caller to revoke.
 pub(super) async fn link_account(
     state: &AppState,
     user_id: i64,
     provider: ProviderId,
     profile: &ProviderProfile,
     tokens: &TokenSet,
-) -> Result<Option<Replaced>, ConnectFailure> {
+) -> Result<(i64, Option<Replaced>), ConnectFailure> {
     let txn = state.db.begin().await.map_err(AppError::from)?;
     let owner = connected_account::Entity::find()
         .filter(connected_account::Column::Provider.eq(provider))
@@ -77,12 +80,16 @@ pub(super) async fn link_account(
     };
     set_link(&mut row, state, provider, profile, tokens, kept_refresh)?;
     row.token_version = Set(version);
-    row.save(&txn).await.map_err(AppError::from)?;
+    let saved = row
+        .save(&txn)
+        .await
+        .and_then(TryIntoModel::try_into_model)
+        .map_err(AppError::from)?;
     fill_empty_profile(&txn, user_id, profile)
         .await
         .map_err(AppError::from)?;
     txn.commit().await.map_err(AppError::from)?;
-    Ok(replaced)
+    Ok((saved.id, replaced))
 }
 
 /// The old account's tokens, opened for revocation; unreadable ones are logged and skipped.
@@ -166,8 +173,9 @@ pub(super) async fn revoke_replaced(state: &AppState, provider: ProviderId, repl
     revoke_quietly(state, provider, &replaced.tokens, &replaced.account_id).await;
 }
 
-/// Fills the user's empty first name, last name and avatar from the provider; never
-/// overwrites what the user set (as the original Orga server's `update_user_details` did).
+/// Fills the user's empty first name and last name from the provider; never overwrites what
+/// the user set (as the original Orga server's `update_user_details` did). The picture is
+/// filled later, with our copy (`avatars::refresh_link_picture`), never the provider's URL.
 pub(super) async fn fill_empty_profile(
     txn: &impl ConnectionTrait,
     user_id: i64,
@@ -203,15 +211,6 @@ pub(super) async fn fill_empty_profile(
         && let Some(last) = last
     {
         active.last_name = Set(last.chars().take(100).collect());
-        changed = true;
-    }
-    if current
-        .avatar_url
-        .as_deref()
-        .is_none_or(|a| a.trim().is_empty())
-        && let Some(avatar) = &profile.avatar_url
-    {
-        active.avatar_url = Set(Some(avatar.clone()));
         changed = true;
     }
     if changed {
@@ -269,7 +268,7 @@ fn connection_view(link: &connected_account::Model) -> ConnectionView {
         display_name: link.display_name.clone(),
         username: link.username.clone(),
         email: link.email.clone(),
-        avatar_url: link.avatar_url.clone(),
+        avatar_url: link.avatar_hash.as_deref().map(avatar_path),
         profile_url: link.profile_url.clone(),
         connected_at: link.created_at.to_rfc3339(),
         connected_on: link.created_at.format("%-d %B %Y").to_string(),

@@ -5,6 +5,8 @@
 //! (domain) → `tokens`, `lease`, `provider_store`, `providers` (storage and provider HTTP).
 
 pub mod api;
+#[cfg(feature = "ssr")]
+pub mod avatars;
 pub mod deletion;
 #[cfg(feature = "ssr")]
 mod failure;
@@ -25,9 +27,9 @@ pub mod provider_removal;
 pub mod provider_store;
 #[cfg(feature = "ssr")]
 pub mod providers;
+pub mod signed_request;
 #[cfg(feature = "ssr")]
 mod tokens;
-pub mod signed_request;
 
 pub use crate::catalog::{LinkProblem, LinkStatus, ProviderId, ProviderSettings, UnknownProvider};
 #[cfg(feature = "ssr")]
@@ -46,7 +48,7 @@ pub struct ConnectionView {
     pub username: Option<String>,
     /// Email the provider shared, if any.
     pub email: Option<String>,
-    /// Picture URL at the provider.
+    /// Our copy of the picture, `/avatars/{hash}`; never the provider's URL. `None`: initials.
     pub avatar_url: Option<String>,
     /// Public profile page, where the provider has one.
     pub profile_url: Option<String>,

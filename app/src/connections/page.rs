@@ -6,7 +6,7 @@ use leptos_router::hooks::use_query_map;
 
 use super::api::{DisconnectAccount, RefreshConnection, list_applications};
 use super::{ApplicationCard, ConnectOutcome, ConnectionView, LinkStatus, ProviderId};
-use crate::components::Flash;
+use crate::components::{Avatar, Flash};
 
 /// The outcome a flow or a form post came back with, from the query string.
 fn outcome_from_query(
@@ -166,10 +166,7 @@ fn Connected(
         .unwrap_or_else(|| provider.label().to_owned());
     view! {
         <div class="account">
-            {match connection.avatar_url.clone() {
-                Some(src) => view! { <img class="avatar avatar-md" src=src alt=format!("{name}'s picture") referrerpolicy="no-referrer"/> }.into_any(),
-                None => view! { <span class="avatar avatar-md avatar-initials" aria-hidden="true">{name.chars().next()}</span> }.into_any(),
-            }}
+            <Avatar src=connection.avatar_url.clone() name=name.clone() alt=format!("{name}'s picture") class="avatar avatar-md"/>
             <div class="account-text">
                 <p class="account-name">{name.clone()}</p>
                 {connection.username.clone().map(|u| view! { <p class="muted account-handle">{format!("@{u}")}</p> })}

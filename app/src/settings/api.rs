@@ -40,12 +40,19 @@ pub async fn list_profile_links() -> Result<Vec<(ProviderId, ConnectionView)>, A
     crate::connections::links::user_connections(&state, user.id).await
 }
 
-/// An avatar must be an http(s) URL of reasonable length; empty means none.
+/// An avatar must be an http(s) URL of reasonable length, or one of our own pictures
+/// (`/avatars/{hash}`, as a connect filled it in); empty means none.
 #[cfg(feature = "ssr")]
 fn check_avatar_url(raw: &str) -> Result<Option<String>, AppError> {
     let raw = raw.trim();
     if raw.is_empty() {
         return Ok(None);
+    }
+    if raw
+        .strip_prefix("/avatars/")
+        .is_some_and(crate::connections::avatars::is_avatar_hash)
+    {
+        return Ok(Some(raw.to_owned()));
     }
     let bad = || {
         AppError::invalid(

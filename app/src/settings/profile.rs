@@ -5,18 +5,9 @@ use leptos_router::hooks::use_query_map;
 use super::api::{UpdateProfile, list_profile_links};
 use crate::accounts::UserView;
 use crate::accounts::guard::use_auth;
-use crate::components::{ErrorAlert, Flash, TextField};
+use crate::components::{Avatar, ErrorAlert, Flash, TextField};
 use crate::connections::{ConnectionView, ProviderId};
 use crate::error::AppError;
-
-/// A round picture, or the user's initials when there is none.
-#[component]
-pub fn Avatar(user: UserView, #[prop(default = "avatar")] class: &'static str) -> impl IntoView {
-    match user.avatar_url.clone() {
-        Some(src) => view! { <img class=class src=src alt="Your picture" referrerpolicy="no-referrer"/> }.into_any(),
-        None => view! { <span class=format!("{class} avatar-initials") aria-hidden="true">{user.initials()}</span> }.into_any(),
-    }
-}
 
 /// Settings › Profile: who you are on this server, your connected profiles, and the form to
 /// change your name and picture.
@@ -64,7 +55,7 @@ pub fn ProfilePage() -> impl IntoView {
 fn ProfileCard(user: UserView, links: Vec<(ProviderId, ConnectionView)>) -> impl IntoView {
     view! {
         <div class="card profile-card">
-            <Avatar user=user.clone() class="avatar avatar-lg"/>
+            <Avatar src=user.avatar_url.clone() name=user.display_name() alt="Your picture" class="avatar avatar-lg"/>
             <dl class="details">
                 <dt>"Name"</dt>
                 <dd data-testid="profile-name">{user.display_name()}</dd>

@@ -162,7 +162,7 @@ fn profile(core: &Core, call: &Call) -> Reply {
             "email" if has_email => json!(person.email),
             "email" | "middle_name" => return Field::Omitted,
             "picture" => json!({ "data": {
-                "height": 200, "is_silhouette": false, "url": core.avatar_url(person.key), "width": 200
+                "height": 200, "is_silhouette": false, "url": core.avatar_url(ProviderId::Facebook, person.key), "width": 200
             }}),
             "link" => json!(format!(
                 "{}/facebook/www/profile/{}",

@@ -96,7 +96,10 @@ fn person_claims(
         claims.insert("name".into(), json!(person.name()));
         claims.insert("given_name".into(), json!(person.first));
         claims.insert("family_name".into(), json!(person.last));
-        claims.insert("picture".into(), json!(core.avatar_url(person.key)));
+        claims.insert(
+            "picture".into(),
+            json!(core.avatar_url(ProviderId::Google, person.key)),
+        );
     }
     if has_scope(scopes, "email", EMAIL_SCOPE) {
         claims.insert("email".into(), json!(person.email));

@@ -185,7 +185,7 @@ fn profile(core: &Core, call: &Call) -> Reply {
             "user_id" => json!(person.provider_id(ID)),
             "username" => json!(person.username),
             "name" => json!(person.name()),
-            "profile_picture_url" => json!(core.avatar_url(person.key)),
+            "profile_picture_url" => json!(core.avatar_url(ProviderId::Instagram, person.key)),
             "account_type" => json!("BUSINESS"),
             "followers_count" | "follows_count" | "media_count" => json!(0),
             "biography" => json!(format!("{} (sandbox test account)", person.name())),

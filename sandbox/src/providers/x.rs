@@ -170,7 +170,7 @@ fn profile(core: &Core, call: &Call) -> Reply {
     data.insert("username".into(), json!(person.username));
     for field in requested {
         let value = match field {
-            "profile_image_url" => json!(core.avatar_url(person.key)),
+            "profile_image_url" => json!(core.avatar_url(ProviderId::X, person.key)),
             "url" => json!(format!("{}/x/www/profile/{}", core.base, person.username)),
             "description" => json!(format!("{} (sandbox test account)", person.name())),
             "created_at" => json!("2009-03-21T20:50:14.000Z"),

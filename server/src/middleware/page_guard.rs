@@ -29,6 +29,7 @@ pub async fn guard_pages(
     if req.method() != Method::GET
         || path.starts_with("/pkg/")
         || path.starts_with("/api/")
+        || path.starts_with("/avatars/")
         || path == "/healthz"
     {
         return next.run(req).await;
