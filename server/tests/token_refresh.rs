@@ -133,7 +133,7 @@ async fn a_token_that_died_early_is_renewed_unnoticed(app: TestApp) {
         .call(&client, "refresh_connection", &[("provider", "x")])
         .await;
     assert_eq!(res.status(), StatusCode::OK);
-    assert_eq!(res.text().await.unwrap(), "\"Checked\"");
+    assert_eq!(res.text().await.unwrap(), r#"["x","Checked"]"#);
     assert_eq!(app.sandbox.refresh_count(X), 1);
     let link = app.link("sam@example.com", "x").await;
     assert_eq!(link.status, LinkStatus::Active);

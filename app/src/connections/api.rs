@@ -28,10 +28,12 @@ pub async fn disconnect_account(provider: ProviderId) -> Result<ProviderId, AppE
 }
 
 /// Checks the user's link to `provider` now, without a new consent: renews its tokens if
-/// they need it and re-reads the profile (name, handle, picture). Answers the outcome; a
-/// plain form post is sent back to the page with it.
+/// they need it and re-reads the profile (name, handle, picture). Answers the provider and the
+/// outcome; a plain form post is sent back to the page with it.
 #[server(endpoint = "refresh_connection")]
-pub async fn refresh_connection(provider: ProviderId) -> Result<ConnectOutcome, AppError> {
+pub async fn refresh_connection(
+    provider: ProviderId,
+) -> Result<(ProviderId, ConnectOutcome), AppError> {
     let user = crate::accounts::session::require_user().await?;
     let state = crate::state::AppState::current()?;
     let outcome = match super::health::check_now(&state, user.id, provider).await? {
@@ -41,5 +43,5 @@ pub async fn refresh_connection(provider: ProviderId) -> Result<ConnectOutcome, 
     if crate::request::is_plain_form_post() {
         leptos_axum::redirect(&outcome.applications_url(provider));
     }
-    Ok(outcome)
+    Ok((provider, outcome))
 }

@@ -27,6 +27,7 @@ pub mod provider_removal;
 pub mod provider_store;
 #[cfg(feature = "ssr")]
 pub mod providers;
+#[cfg(feature = "ssr")]
 pub mod signed_request;
 #[cfg(feature = "ssr")]
 mod tokens;

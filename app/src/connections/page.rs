@@ -30,19 +30,22 @@ pub fn ApplicationsPage() -> impl IntoView {
     let words = |(p, outcome): (ProviderId, ConnectOutcome)| {
         (outcome.level().to_owned(), outcome.message(p))
     };
-    let flash = move || {
-        let refreshed = refresh.value().get().map(|answer| {
-            let provider = refresh.input().get().map(|input| input.provider);
-            answer.map(|outcome| (provider, outcome))
-        });
-        match (disconnect.value().get(), refreshed) {
-            (_, Some(Ok((Some(p), outcome)))) => Some(words((p, outcome))),
-            (Some(Ok(p)), _) => Some(words((p, ConnectOutcome::Disconnected))),
-            (_, Some(Err(err))) | (Some(Err(err)), _) => {
-                Some(("error".to_owned(), err.to_string()))
-            }
-            _ => outcome_from_query(&query.read()).map(words),
+    // One message at a time: the latest action's.
+    Effect::new(move |_| {
+        if disconnect.version().get() > 0 {
+            refresh.value().set(None);
         }
+    });
+    Effect::new(move |_| {
+        if refresh.version().get() > 0 {
+            disconnect.value().set(None);
+        }
+    });
+    let flash = move || match (disconnect.value().get(), refresh.value().get()) {
+        (_, Some(Ok(refreshed))) => Some(words(refreshed)),
+        (Some(Ok(p)), _) => Some(words((p, ConnectOutcome::Disconnected))),
+        (_, Some(Err(err))) | (Some(Err(err)), _) => Some(("error".to_owned(), err.to_string())),
+        _ => outcome_from_query(&query.read()).map(words),
     };
     view! {
         <Title text="Applications · Orga Connect"/>
