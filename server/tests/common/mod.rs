@@ -113,6 +113,11 @@ impl QueryLog {
         self.0.lock().unwrap().clear();
     }
 
+    /// Every statement logged since the last `clear`, in order.
+    pub fn all(&self) -> Vec<String> {
+        self.0.lock().unwrap().clone()
+    }
+
     /// The statements logged since the last `clear` that read or write `table`.
     pub fn on_table(&self, table: &str) -> Vec<String> {
         let quoted = format!("\"{table}\"");
