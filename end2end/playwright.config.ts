@@ -13,7 +13,9 @@ export default defineConfig({
   fullyParallel: false,
   workers: 1,
   retries: 0,
-  reporter: [['list']],
+  // The JSON report is how ./scripts/test knows Playwright ran at all: `cargo leptos
+  // end-to-end` exits 0 when the build fails before Playwright starts.
+  reporter: [['list'], ['json', { outputFile: 'test-results/report.json' }]],
   use: {
     baseURL: process.env.PUBLIC_URL ?? `http://localhost:${port}`,
     trace: 'retain-on-failure',

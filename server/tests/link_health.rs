@@ -166,7 +166,7 @@ async fn refresh_updates_the_link_and_never_what_the_user_set(app: TestApp) {
         .call(&client, "refresh_connection", &[("provider", "x")])
         .await;
     assert_eq!(res.status(), StatusCode::OK);
-    assert_eq!(res.text().await.unwrap(), "\"Checked\"");
+    assert_eq!(res.text().await.unwrap(), r#"["x","Checked"]"#);
     let link = app.link("sam@example.com", "x").await;
     assert_eq!(link.display_name.as_deref(), Some("Ada Lovelace"));
     assert_eq!(link.username.as_deref(), Some("ada_lovelace"));
@@ -199,7 +199,7 @@ async fn refresh_of_a_removed_grant_answers_needs_reconnect(app: TestApp) {
         .call(&client, "refresh_connection", &[("provider", "x")])
         .await;
     assert_eq!(res.status(), StatusCode::OK);
-    assert_eq!(res.text().await.unwrap(), "\"NeedsReconnect\"");
+    assert_eq!(res.text().await.unwrap(), r#"["x","NeedsReconnect"]"#);
     let link = app.link("sam@example.com", "x").await;
     assert_eq!(link.status, LinkStatus::ReconnectNeeded);
     assert!(no_longer_granted(link.status_reason), "{link:?}");
