@@ -53,9 +53,36 @@ pub(crate) const IDENTITIES: &[Identity] = &[
     },
 ];
 
-/// Looks a person up by key.
+/// How many load-test people there are: `tester-1` … `tester-1000`.
+pub const TESTERS: usize = 1000;
+
+/// People for load and concurrency tests, which need more distinct accounts than three:
+/// accepted by the consent form like the listed people, but not shown on it.
+fn testers() -> &'static [Identity] {
+    static TESTER_LIST: std::sync::OnceLock<Vec<Identity>> = std::sync::OnceLock::new();
+    TESTER_LIST.get_or_init(|| {
+        // Made once per process and kept for its life, like the listed people.
+        let keep = |s: String| -> &'static str { Box::leak(s.into_boxed_str()) };
+        (1..=TESTERS)
+            .map(|n| Identity {
+                key: keep(format!("tester-{n}")),
+                first: "Tester",
+                last: keep(n.to_string()),
+                display_name: keep(format!("Tester {n}")),
+                username: keep(format!("tester_{n}")),
+                email: keep(format!("tester-{n}@sandbox.test")),
+                colour: "#4a5568",
+            })
+            .collect()
+    })
+}
+
+/// Looks a person up by key (a listed person or a load-test one).
 pub(crate) fn find(key: &str) -> Option<&'static Identity> {
-    IDENTITIES.iter().find(|identity| identity.key == key)
+    IDENTITIES
+        .iter()
+        .chain(testers())
+        .find(|identity| identity.key == key)
 }
 
 /// Looks a person up by username (for the public profile pages).

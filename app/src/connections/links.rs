@@ -3,8 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set,
-    TransactionTrait, TryIntoModel,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TryIntoModel,
 };
 
 use super::avatars::avatar_path;
@@ -36,7 +35,9 @@ pub(super) async fn link_account(
     profile: &ProviderProfile,
     tokens: &TokenSet,
 ) -> Result<(i64, Option<Replaced>), ConnectFailure> {
-    let txn = state.db.begin().await.map_err(AppError::from)?;
+    let txn = crate::db::begin_write(&state.db)
+        .await
+        .map_err(AppError::from)?;
     let owner = connected_account::Entity::find()
         .filter(connected_account::Column::Provider.eq(provider))
         .filter(connected_account::Column::ProviderUserId.eq(&profile.id))

@@ -10,7 +10,7 @@
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
-    PaginatorTrait, QueryFilter, Set, TransactionTrait,
+    PaginatorTrait, QueryFilter, Set,
 };
 use url::Url;
 
@@ -124,7 +124,7 @@ pub async fn mark_removed_by_provider(
     provider: ProviderId,
     provider_user_id: &str,
 ) -> Result<bool, RemovalError> {
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     let Some(link) = find_link(&txn, provider, provider_user_id).await? else {
         return Ok(false);
     };
@@ -171,7 +171,7 @@ pub async fn delete_provider_data(
 ) -> Result<DeletionReceipt, RemovalError> {
     let code = confirmation_code();
     let now = Utc::now();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     if let Some(link) = find_link(&txn, provider, provider_user_id).await? {
         connected_account::Entity::delete_by_id(link.id)
             .exec(&txn)
