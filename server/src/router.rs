@@ -10,6 +10,7 @@ use leptos::config::LeptosOptions;
 use leptos_axum::{LeptosRoutes, file_and_error_handler, generate_route_list};
 use tower::Layer;
 use tower_http::LatencyUnit;
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::services::ServeDir;
@@ -52,6 +53,8 @@ pub fn build_router(state: AppState) -> Router {
         .layer(from_fn_with_state(state.clone(), refuse_cross_site))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        // Inside the security headers, so that the 500 page carries them too.
+        .layer(CatchPanicLayer::custom(panic_page))
         .layer(from_fn(security_headers))
         .layer(CompressionLayer::new())
         .layer(
@@ -108,4 +111,58 @@ async fn security_headers(req: axum::extract::Request, next: Next) -> Response {
             .or_insert(HeaderValue::from_static(value));
     }
     res
+}
+
+/// A panic anywhere in a request becomes a plain 500 page, never a dropped connection (and the
+/// process serves on). What panicked is logged, not shown.
+fn panic_page(detail: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let message = detail
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| detail.downcast_ref::<&str>().copied())
+        .unwrap_or("(no message)");
+    tracing::error!(panic = message, "request handler panicked");
+    let body = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Something went wrong · Orga Connect</title></head>\
+<body><h1>Something went wrong</h1><p>Orga Connect hit an error it did not expect, and has logged it. Please go back and try again.</p>\
+<p><a href=\"/\">Home</a></p></body></html>";
+    let mut res = Response::new(axum::body::Body::from(body));
+    *res.status_mut() = axum::http::StatusCode::INTERNAL_SERVER_ERROR;
+    res.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    res
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::panic)]
+mod tests {
+    use axum::body::Body;
+    use axum::http::StatusCode;
+    use tower::ServiceExt;
+
+    use super::*;
+
+    async fn boom() -> &'static str {
+        panic!("provider sent nonsense")
+    }
+
+    #[tokio::test]
+    async fn a_panic_becomes_a_500_page_not_a_dropped_connection() {
+        let app: Router = Router::new()
+            .route("/boom", get(boom))
+            .layer(CatchPanicLayer::custom(panic_page));
+        let request = Request::builder().uri("/boom").body(Body::empty()).unwrap();
+        let res = app.oneshot(request).await.unwrap();
+        assert_eq!(res.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let body = axum::body::to_bytes(res.into_body(), 64 * 1024)
+            .await
+            .unwrap();
+        let body = String::from_utf8(body.to_vec()).unwrap();
+        assert!(body.contains("Something went wrong"), "{body}");
+        assert!(
+            !body.contains("provider sent nonsense"),
+            "the panic stays in the log"
+        );
+    }
 }

@@ -155,6 +155,7 @@ pub async fn finish_connect(
     let linked = match imp
         .fetch_profile(call, &tokens, flow.nonce.as_deref())
         .await
+        .map(ProviderProfile::sanitized)
     {
         Ok(profile) => link_account(state, user_id, provider, &profile, &tokens)
             .await

@@ -291,7 +291,7 @@ async fn reread(
     fresh: &mut Option<TokenSet>,
 ) -> Result<ProviderProfile, Verdict> {
     match imp.reread_profile(call, &current.access_token).await {
-        Ok(profile) => return Ok(profile),
+        Ok(profile) => return Ok(profile.sanitized()),
         Err(err) if !err.refuses_token() => return Err(Verdict::Retry(err)),
         Err(_) if fresh.is_some() || current.refresh_token.is_none() => {
             return Err(Verdict::Problem(LinkProblem::AccessRevoked));
@@ -301,6 +301,7 @@ async fn reread(
     *fresh = Some(renew(imp, call, current).await?);
     imp.reread_profile(call, &current.access_token)
         .await
+        .map(ProviderProfile::sanitized)
         .map_err(|err| match err.refuses_token() {
             true => Verdict::Problem(LinkProblem::AccessRevoked),
             false => Verdict::Retry(err),

@@ -7,6 +7,7 @@ mod http;
 mod instagram;
 #[cfg(test)]
 mod mapping_tests;
+mod untrusted;
 mod x;
 
 use async_trait::async_trait;
@@ -16,6 +17,7 @@ use url::Url;
 
 pub use error::ProviderError;
 pub use facebook::appsecret_proof;
+pub use untrusted::web_url;
 
 use super::{ProviderId, ProviderSettings};
 use crate::crypto::Secret;
