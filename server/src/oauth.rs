@@ -129,6 +129,12 @@ impl CallbackParams {
 }
 
 /// The signed-in user's id and the session id, or `None` for a visitor.
+/// `GET /auth/{provider}/connect` (a bookmark, a reload, a link someone shared): connecting
+/// is a POST from the Applications page, so that is where the person is sent.
+pub async fn connect_page() -> Response {
+    Redirect::to("/settings/applications").into_response()
+}
+
 async fn signed_in(state: &AppState, session: &Session) -> Option<(i64, String)> {
     let user = session_user(session, &state.db).await.ok().flatten()?;
     let id = session.id()?;

@@ -3,7 +3,7 @@
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderValue, Request, header};
-use axum::middleware::{Next, from_fn, from_fn_with_state};
+use axum::middleware::{Next, from_fn_with_state};
 use axum::response::Response;
 use axum::routing::{get, post};
 use leptos::config::LeptosOptions;
@@ -33,6 +33,9 @@ use crate::{meta_callbacks, oauth};
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 /// The session cookie's name.
 pub const SESSION_COOKIE: &str = "orga_session";
+/// Its name over https: the `__Host-` prefix makes browsers refuse it unless it is Secure,
+/// host-only and for the whole site, so a sibling subdomain cannot plant or shadow it.
+pub const SECURE_SESSION_COOKIE: &str = "__Host-orga_session";
 
 /// The complete application: pages, server functions, static files, middleware.
 pub fn build_router(state: AppState) -> Router {
@@ -41,7 +44,10 @@ pub fn build_router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/avatars/{hash}", get(serve_avatar))
-        .route("/auth/{provider}/connect", post(oauth::connect))
+        .route(
+            "/auth/{provider}/connect",
+            post(oauth::connect).get(oauth::connect_page),
+        )
         .route("/auth/{provider}/callback", get(oauth::callback))
         .route("/auth/{provider}/deauthorize", post(meta_callbacks::deauthorize))
         .route("/auth/{provider}/data-deletion", post(meta_callbacks::data_deletion))
@@ -55,7 +61,7 @@ pub fn build_router(state: AppState) -> Router {
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         // Inside the security headers, so that the 500 page carries them too.
         .layer(CatchPanicLayer::custom(panic_page))
-        .layer(from_fn(security_headers))
+        .layer(from_fn_with_state(state.clone(), security_headers))
         .layer(CompressionLayer::new())
         .layer(
             TraceLayer::new_for_http()
@@ -71,7 +77,11 @@ pub fn build_router(state: AppState) -> Router {
 
 fn session_layer(state: &AppState) -> SessionManagerLayer<SeaOrmSessionStore> {
     SessionManagerLayer::new(SeaOrmSessionStore::new(state.db.clone()))
-        .with_name(SESSION_COOKIE)
+        .with_name(if state.site.secure_cookies() {
+            SECURE_SESSION_COOKIE
+        } else {
+            SESSION_COOKIE
+        })
         // Lax, not the default Strict: the provider's redirect back to our OAuth callback is a
         // cross-site navigation, and a Strict cookie would not be sent with it.
         .with_same_site(SameSite::Lax)
@@ -93,8 +103,14 @@ fn static_assets(options: &LeptosOptions) -> SetResponseHeader<ServeDir, HeaderV
 
 /// Headers every response carries: no sniffing, no framing, no referrer to other sites (the
 /// OAuth callback URL holds a code). No `img-src`: pages show our `/avatars/{hash}` (same
-/// origin) and the https pictures users choose themselves.
-async fn security_headers(req: axum::extract::Request, next: Next) -> Response {
+/// origin) and the https pictures users choose themselves. Nothing is stored by caches unless
+/// the route said otherwise (`/pkg` and `/avatars` are immutable): pages carry the signed-in
+/// person's name and links, server functions their data. HSTS when the site is https.
+async fn security_headers(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    req: axum::extract::Request,
+    next: Next,
+) -> Response {
     let mut res = next.run(req).await;
     let headers = res.headers_mut();
     for (name, value) in [
@@ -105,10 +121,17 @@ async fn security_headers(req: axum::extract::Request, next: Next) -> Response {
             header::CONTENT_SECURITY_POLICY,
             "frame-ancestors 'none'; base-uri 'self'; object-src 'none'",
         ),
+        (header::CACHE_CONTROL, "no-store"),
     ] {
         headers
             .entry(name)
             .or_insert(HeaderValue::from_static(value));
+    }
+    if state.site.secure_cookies() {
+        headers.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        );
     }
     res
 }

@@ -17,7 +17,17 @@ db_tests!(
     cancelling_changes_nothing,
     the_users_own_names_are_never_overwritten,
     tokens_are_stored_encrypted,
+    a_get_on_a_connect_url_leads_to_applications,
 );
+
+async fn a_get_on_a_connect_url_leads_to_applications(app: TestApp) {
+    app.configure("x").await;
+    let client = app.signed_up("Sam", "sam@example.com").await;
+    let res = app.get(&client, "/auth/x/connect").await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(res.headers()), Some("/settings/applications"));
+    assert_eq!(app.count("oauth_states").await, 0, "a GET starts nothing");
+}
 
 /// Connects `provider` as `account` and checks the app's answer and the stored link.
 async fn connect_ok(app: &TestApp, client: &reqwest::Client, provider: &str, account: &str) {

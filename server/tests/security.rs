@@ -11,6 +11,7 @@ db_tests!(
     same_site_posts_pass,
     oversized_bodies_are_refused,
     responses_carry_security_headers,
+    https_sites_get_hsts_and_a_host_only_cookie,
     healthz_checks_the_database,
 );
 
@@ -85,6 +86,14 @@ async fn responses_carry_security_headers(app: TestApp) {
     assert_eq!(h["x-content-type-options"], "nosniff");
     assert_eq!(h["x-frame-options"], "DENY");
     assert_eq!(h["referrer-policy"], "same-origin");
+    assert_eq!(
+        h["cache-control"], "no-store",
+        "pages are not kept by caches"
+    );
+    assert!(
+        h.get("strict-transport-security").is_none(),
+        "not over plain http"
+    );
     assert!(
         h["content-security-policy"]
             .to_str()
@@ -99,4 +108,43 @@ async fn healthz_checks_the_database(app: TestApp) {
     app.db.clone().close().await.unwrap();
     let res = app.get(&app.client(), "/healthz").await;
     assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
+}
+
+/// The same database served as `https://orga.example` (behind a TLS proxy): responses carry
+/// HSTS and the session cookie is `__Host-` prefixed and Secure.
+async fn https_sites_get_hsts_and_a_host_only_cookie(app: TestApp) {
+    use tower::ServiceExt;
+    let origin = "https://orga.example";
+    let vars = [
+        ("DATABASE_URL", app.database_url.clone()),
+        ("PUBLIC_URL", origin.to_owned()),
+        ("SECRET_KEY", app.secret_key.clone()),
+    ];
+    let config = server::config::Config::from_lookup(|k| {
+        vars.iter().find(|(n, _)| *n == k).map(|(_, v)| v.clone())
+    })
+    .unwrap();
+    let router = server::build_router(server::prepare_state(&config).await.unwrap());
+    let request = axum::http::Request::post("/api/sign_up")
+        .header("origin", origin)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("accept", "application/json")
+        .body(axum::body::Body::from(
+            "name=Sam&email=sam%40example.com&password=correct+horse",
+        ))
+        .unwrap();
+    let res = router.oneshot(request).await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let h = res.headers();
+    assert_eq!(
+        h["strict-transport-security"],
+        "max-age=31536000; includeSubDomains"
+    );
+    let cookie = h["set-cookie"].to_str().unwrap();
+    assert!(cookie.starts_with("__Host-orga_session="), "{cookie}");
+    assert!(
+        cookie.contains("Secure") && cookie.contains("Path=/"),
+        "{cookie}"
+    );
+    assert!(!cookie.contains("Domain="), "{cookie}");
 }

@@ -12,7 +12,9 @@ db_tests!(
     only_admins_see_and_change_settings,
     secrets_are_write_only,
     bad_values_are_refused_and_nothing_is_written,
-    providers_are_offered_only_when_complete
+    providers_are_offered_only_when_complete,
+    moving_an_endpoint_to_another_host_needs_the_secret_again,
+    a_secret_may_hold_spaces
 );
 
 fn form<'a>(provider: &'a str, secret: &'a str, enabled: bool) -> Vec<(&'a str, &'a str)> {
@@ -209,4 +211,81 @@ async fn providers_are_offered_only_when_complete(app: TestApp) {
         page.contains("Connect X") && !page.contains("Connect Facebook"),
         "{page}"
     );
+}
+
+async fn moving_an_endpoint_to_another_host_needs_the_secret_again(app: TestApp) {
+    let admin = app.signed_in_admin("root@example.com").await;
+    let res = app
+        .call(
+            &admin,
+            "save_provider_settings",
+            &form("x", "top-secret", true),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let stored: String = app
+        .value("SELECT CAST(settings AS TEXT) AS v FROM provider_settings")
+        .await
+        .unwrap();
+    // Same host, secret left empty: fine.
+    let same_host = form("x", "", true)
+        .into_iter()
+        .map(|(k, v)| match k {
+            "input[settings][scopes]" => (k, "users.read tweet.read"),
+            _ => (k, v),
+        })
+        .collect::<Vec<_>>();
+    let res = app.call(&admin, "save_provider_settings", &same_host).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    // Another host for the token endpoint, secret left empty: refused, nothing written.
+    let moved = |secret: &'static str| {
+        form("x", secret, true)
+            .into_iter()
+            .map(|(k, v)| match k {
+                "input[settings][token_url]" => (k, "https://attacker.example/token"),
+                _ => (k, v),
+            })
+            .collect::<Vec<_>>()
+    };
+    let res = app.call(&admin, "save_provider_settings", &moved("")).await;
+    let AppError::Invalid { field, message } = app_error(res).await else {
+        panic!("expected a field error");
+    };
+    assert_eq!(field.as_deref(), Some("client_secret"));
+    assert!(
+        message.contains("enter the client secret again"),
+        "{message}"
+    );
+    let after: String = app
+        .value("SELECT CAST(settings AS TEXT) AS v FROM provider_settings")
+        .await
+        .unwrap();
+    assert!(
+        !after.contains("attacker.example"),
+        "nothing written: {after}"
+    );
+    assert!(after.contains("api.x.com") && stored.contains("api.x.com"));
+    // With the secret entered again, the admin may.
+    let res = app
+        .call(&admin, "save_provider_settings", &moved("new-secret"))
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+}
+
+async fn a_secret_may_hold_spaces(app: TestApp) {
+    let admin = app.signed_in_admin("root@example.com").await;
+    let secret = "my secret has spaces & symbols %+";
+    let res = app
+        .call(&admin, "save_provider_settings", &form("x", secret, true))
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let config = app::connections::provider_store::load_config(&app.state, provider_x())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(config.client_secret.expose(), secret, "kept exactly");
+}
+
+fn provider_x() -> app::connections::ProviderId {
+    app::connections::ProviderId::X
 }

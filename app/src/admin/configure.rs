@@ -5,6 +5,7 @@ use sea_orm::DatabaseConnection;
 
 use super::validate::check;
 use super::{MetaCallbackUrls, ProviderSettingsInput, ProviderSettingsView};
+use crate::connections::ProviderSettings;
 use crate::connections::provider_removal::{
     data_deletion_url, deauthorize_url, sends_removal_callbacks,
 };
@@ -23,7 +24,36 @@ pub async fn configure_provider(
 ) -> Result<Model, AppError> {
     let current = provider_store::load_row(db, input.provider).await?;
     let new = check(input, current.client_secret.is_some())?;
+    if current.client_secret.is_some()
+        && new.client_secret.is_none()
+        && moves_to_another_host(&current.settings, &new.settings)
+    {
+        return Err(AppError::invalid(
+            "client_secret",
+            "The endpoints now point at another host: enter the client secret again, so that the saved one is never sent there.",
+        ));
+    }
     provider_store::store_row(db, cipher, input.provider, &current, new).await
+}
+
+/// Whether any endpoint (or the issuer) of `new` is on another origin than the same one of
+/// `old`: the stored secret was given for `old`'s hosts, and the token endpoint receives it.
+fn moves_to_another_host(old: &ProviderSettings, new: &ProviderSettings) -> bool {
+    let origin = |raw: &str| {
+        url::Url::parse(raw)
+            .ok()
+            .map(|url| url.origin().ascii_serialization())
+    };
+    let pairs = [
+        (&old.authorize_url, &new.authorize_url),
+        (&old.token_url, &new.token_url),
+        (&old.profile_url, &new.profile_url),
+        (&old.revoke_url, &new.revoke_url),
+        (&old.issuer, &new.issuer),
+    ];
+    pairs.into_iter().any(|(old, new)| {
+        !new.trim().is_empty() && !old.trim().is_empty() && origin(old) != origin(new)
+    })
 }
 
 /// The stored row as input, keeping the saved secret: change a field, then configure.
@@ -52,5 +82,34 @@ pub fn admin_view(row: &Model, site: &SiteConfig) -> ProviderSettingsView {
         }),
         offered: is_offered(row),
         sandbox: is_sandbox(row, site.sandbox_url.as_ref()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::connections::ProviderId;
+    use crate::connections::providers::defaults;
+
+    #[test]
+    fn only_a_change_of_host_counts_as_a_move() {
+        let old = defaults(ProviderId::X);
+        let mut same_host = old.clone();
+        same_host.token_url = "https://api.x.com/2/oauth2/token?v=2".into();
+        same_host.scopes = "users.read".into();
+        assert!(!moves_to_another_host(&old, &same_host));
+        let mut elsewhere = old.clone();
+        elsewhere.token_url = "https://attacker.example/token".into();
+        assert!(moves_to_another_host(&old, &elsewhere));
+        let mut cleared = old.clone();
+        cleared.revoke_url = String::new();
+        assert!(
+            !moves_to_another_host(&old, &cleared),
+            "clearing sends nothing anywhere"
+        );
+        let google = defaults(ProviderId::Google);
+        let mut issuer = google.clone();
+        issuer.issuer = "https://login.example".into();
+        assert!(moves_to_another_host(&google, &issuer));
     }
 }

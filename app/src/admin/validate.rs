@@ -15,10 +15,8 @@ pub fn check(
 ) -> Result<NewProviderRow, AppError> {
     let provider = input.provider;
     let client_id = printable("client_id", "Client id", &input.client_id, 512)?;
-    let client_secret = match input.client_secret.as_deref().map(str::trim) {
-        Some(secret) if !secret.is_empty() => {
-            Some(printable("client_secret", "Client secret", secret, 1024)?)
-        }
+    let client_secret = match input.client_secret.as_deref() {
+        Some(secret) if !secret.trim().is_empty() => Some(client_secret(secret)?),
         _ => None,
     };
     let settings = check_settings(input)?;
@@ -102,6 +100,25 @@ fn printable(field: &str, label: &str, value: &str, max: usize) -> Result<String
         return Err(AppError::invalid(
             field,
             format!("{label} contains characters that are not allowed."),
+        ));
+    }
+    Ok(value.to_owned())
+}
+
+/// A client secret is kept exactly as given: RFC 6749 (Appendix A, VSCHAR) allows every
+/// printable ASCII character in it, spaces included; clients form-encode it for HTTP Basic
+/// (§2.3.1). Only characters outside that set are refused.
+fn client_secret(value: &str) -> Result<String, AppError> {
+    if value.chars().count() > 1024 {
+        return Err(AppError::invalid(
+            "client_secret",
+            "Client secret is too long (at most 1024 characters).",
+        ));
+    }
+    if !value.chars().all(|c| (' '..='~').contains(&c)) {
+        return Err(AppError::invalid(
+            "client_secret",
+            "Client secret may only hold printable ASCII characters (spaces are fine).",
         ));
     }
     Ok(value.to_owned())
@@ -232,6 +249,19 @@ mod tests {
             i.settings.issuer = "accounts.google.com".into();
         });
         assert_eq!(field_of(&google).as_deref(), Some("issuer"));
+    }
+
+    #[test]
+    fn a_secret_keeps_every_printable_character_including_spaces() {
+        let secret = " s3cret with spaces & symbols: %+/=~ ";
+        let checked = check(&with(|i| i.client_secret = Some(secret.into())), false).unwrap();
+        assert_eq!(checked.client_secret.as_deref(), Some(secret));
+        for bad in ["tab\there", "line\nbreak", "caf\u{e9}"] {
+            assert!(
+                check(&with(|i| i.client_secret = Some(bad.into())), false).is_err(),
+                "{bad:?}"
+            );
+        }
     }
 
     #[test]

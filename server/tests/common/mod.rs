@@ -299,6 +299,10 @@ impl TestApp {
             .unwrap();
         let mut input = input_from_row(&row);
         change(&mut input.settings);
+        // An admin moving endpoints to another host must enter the secret again.
+        if row.client_secret.is_some() {
+            input.client_secret = Some(sandbox::Sandbox::client_secret(id));
+        }
         configure_provider(&self.db, &self.state.cipher, &input)
             .await
             .unwrap();
