@@ -6,6 +6,13 @@ use aes_gcm::{Aes256Gcm, Nonce};
 use base64::Engine;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 
+/// Hex SHA-256: what the database keeps instead of a state or a session id, and the key of
+/// an owned picture.
+pub fn sha256_hex(value: impl AsRef<[u8]>) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(Sha256::digest(value.as_ref()))
+}
+
 /// 256 random bits, URL-safe base64: leases, confirmation codes.
 pub fn random_token() -> String {
     let mut bytes = [0u8; 32];

@@ -82,7 +82,7 @@ impl Core {
         let digest = Sha256::digest(
             format!("{}:{}:{key}:{oe}", self.control_token, provider.slug()).as_bytes(),
         );
-        digest[..8].iter().map(|b| format!("{b:02x}")).collect()
+        hex::encode(&digest[..8])
     }
 }
 

@@ -4,7 +4,6 @@
 use chrono::{Duration, Utc};
 use oauth2::{CsrfToken, PkceCodeChallenge};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
-use sha2::{Digest, Sha256};
 
 use super::ProviderId;
 use super::avatars::refresh_link_picture;
@@ -14,20 +13,13 @@ use super::provider_store::{load_config, redirect_uri};
 use super::providers::{
     AuthorizeRequest, Call, CodeGrant, ProviderProfile, StoredTokens, provider_for,
 };
+use crate::crypto::sha256_hex;
 use crate::db::entities::oauth_state;
 use crate::error::AppError;
 use crate::state::AppState;
 
 /// How long a started flow may take to come back.
 pub const STATE_TTL_MINUTES: i64 = 10;
-
-/// Hex SHA-256: what the database keeps instead of a state or a session id.
-fn sha256_hex(value: &str) -> String {
-    Sha256::digest(value.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
 
 /// Starts connecting `provider` for the user `user_id` in the session `session_id`: stores the
 /// flow and returns the provider's authorization URL.

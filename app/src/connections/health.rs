@@ -79,6 +79,11 @@ pub(super) fn next_due(
         .unwrap_or(checked_at)
 }
 
+/// When a link whose check was postponed at `now` is due again.
+fn retry_at(state: &AppState, now: DateTime<Utc>) -> DateTime<Utc> {
+    now + RETRY_AFTER.min(state.site.health.recheck_every)
+}
+
 /// One round: leases up to `limit` due links and checks them, `concurrency` at a time.
 pub async fn run_round(
     state: &AppState,
@@ -189,8 +194,7 @@ async fn check_leased(
         Ok(checked) => checked,
         Err(err) => {
             tracing::warn!(link = link.id, provider = link.provider.slug(), error = %err, "health: check postponed");
-            let retry = now + RETRY_AFTER.min(state.site.health.recheck_every);
-            if let Err(err) = release(state, link, lease, retry).await {
+            if let Err(err) = release(state, link, lease, retry_at(state, now)).await {
                 tracing::error!(link = link.id, error = %err, "health: lease not released; it lapses on its own");
             }
             Checked::RetryLater
@@ -337,13 +341,7 @@ async fn settle(
         }
         Verdict::Retry(err) => {
             tracing::warn!(link = link.id, provider = link.provider.slug(), error = %err, "health: provider failed; retrying later");
-            release(
-                state,
-                link,
-                lease,
-                now + RETRY_AFTER.min(state.site.health.recheck_every),
-            )
-            .await?;
+            release(state, link, lease, retry_at(state, now)).await?;
             Ok(Checked::RetryLater)
         }
     }

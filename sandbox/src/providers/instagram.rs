@@ -10,7 +10,7 @@ use axum::Router;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::MethodFilter;
-use serde_json::json;
+use serde_json::{Value, json};
 
 use super::graph::{self, Field, bad_request, transient_error};
 use super::{Call, Refusal, api, redeem};
@@ -127,15 +127,7 @@ fn exchange_long_lived(core: &Core, call: &Call) -> Reply {
         .store
         .access_token(ID, short)
         .ok_or_else(graph::invalid_token)?;
-    let ttl = core
-        .store
-        .access_ttl(ID, Duration::from_secs(LONG_EXPIRES_IN));
-    let access_token = core
-        .store
-        .issue("IGAA", record.successor(TokenKind::Access, ttl));
-    Ok(
-        json!({ "access_token": access_token, "token_type": "bearer", "expires_in": ttl.as_secs().max(1) }),
-    )
+    Ok(long_lived_answer(core, &record))
 }
 
 /// `GET /refresh_access_token?grant_type=ig_refresh_token`: a live long-lived token at least a
@@ -161,15 +153,18 @@ fn refresh_long_lived(core: &Core, call: &Call) -> Reply {
         ));
     }
     core.store.count_renewal(ID);
+    Ok(long_lived_answer(core, &record))
+}
+
+/// A new long-lived token of `record`'s grant, as Instagram answers it.
+fn long_lived_answer(core: &Core, record: &TokenRecord) -> Value {
     let ttl = core
         .store
         .access_ttl(ID, Duration::from_secs(LONG_EXPIRES_IN));
     let access_token = core
         .store
         .issue("IGAA", record.successor(TokenKind::Access, ttl));
-    Ok(
-        json!({ "access_token": access_token, "token_type": "bearer", "expires_in": ttl.as_secs().max(1) }),
-    )
+    json!({ "access_token": access_token, "token_type": "bearer", "expires_in": ttl.as_secs().max(1) })
 }
 
 fn profile(core: &Core, call: &Call) -> Reply {

@@ -1,11 +1,10 @@
 //! Where each provider's pictures may come from, checked before every request (redirects too).
 
-use std::net::IpAddr;
-
 use url::{Host, Url};
 
 use super::AvatarError;
 use crate::connections::ProviderId;
+use crate::connections::providers::is_loopback;
 
 /// The hosts `provider` serves pictures from (a host matches a suffix when it equals it or
 /// ends with `.suffix`).
@@ -77,14 +76,6 @@ impl AllowList {
         } else {
             Err(AvatarError::HostNotAllowed(host.to_string()))
         }
-    }
-}
-
-fn is_loopback(host: &Host<&str>) -> bool {
-    match host {
-        Host::Domain(domain) => domain.eq_ignore_ascii_case("localhost"),
-        Host::Ipv4(ip) => IpAddr::V4(*ip).is_loopback(),
-        Host::Ipv6(ip) => IpAddr::V6(*ip).is_loopback(),
     }
 }
 

@@ -11,7 +11,6 @@ mod normalise;
 use chrono::Utc;
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, Set};
-use sha2::{Digest, Sha256};
 use url::Url;
 
 pub use fetch::{MAX_PICTURE_BYTES, MAX_REDIRECTS, fetch_picture};
@@ -130,10 +129,7 @@ async fn refresh(state: &AppState, link_id: i64) -> Result<Option<String>, Avata
 /// Stores `png` under its SHA-256 unless a row with that hash exists (the same bytes: another
 /// link's picture, or a concurrent refresh), and returns the hash.
 async fn store_avatar(state: &AppState, png: Vec<u8>) -> Result<String, AvatarError> {
-    let hash: String = Sha256::digest(&png)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let hash = crate::crypto::sha256_hex(&png);
     avatar::Entity::insert(avatar::ActiveModel {
         hash: Set(hash.clone()),
         content_type: Set("image/png".into()),

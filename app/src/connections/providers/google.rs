@@ -14,8 +14,8 @@ use url::Url;
 use super::http::{send, send_json};
 use super::{
     AuthorizeRequest, Call, CodeGrant, Provider, ProviderConfig, ProviderError, ProviderProfile,
-    ProviderResult, Revocation, StoredTokens, TokenAnswer, TokenSet, non_empty,
-    standard_authorize_url,
+    ProviderResult, Revocation, StoredTokens, TokenAnswer, TokenSet, client_secret_post, non_empty,
+    refresh_grant, standard_authorize_url,
 };
 use crate::connections::ProviderId;
 use crate::crypto::Secret;
@@ -240,20 +240,9 @@ impl Provider for Google {
         Call { cfg, http }: Call<'_>,
         current: &StoredTokens,
     ) -> ProviderResult<TokenSet> {
-        let refresh_token = current
-            .refresh_token
-            .as_ref()
-            .ok_or(ProviderError::NotRefreshable)?;
         let doc = discover(cfg, http).await?;
-        let form = [
-            ("grant_type", "refresh_token"),
-            ("refresh_token", refresh_token.expose()),
-            ("client_id", cfg.client_id.as_str()),
-            ("client_secret", cfg.client_secret.expose()),
-        ];
-        send_json::<TokenAnswer>(http.post(parse_url(&doc.token_endpoint)?).form(&form))
-            .await?
-            .into_tokens()
+        let post = http.post(parse_url(&doc.token_endpoint)?);
+        refresh_grant(post, current, &client_secret_post(cfg)).await
     }
 
     async fn revoke(

@@ -17,6 +17,7 @@ use url::Url;
 
 pub use error::ProviderError;
 pub use facebook::appsecret_proof;
+pub(crate) use untrusted::is_loopback;
 pub use untrusted::web_url;
 
 use super::{ProviderId, ProviderSettings};
@@ -229,20 +230,8 @@ pub trait Provider: Send + Sync {
     /// the client id and secret in the body (`client_secret_post`).
     async fn refresh(&self, call: Call<'_>, current: &StoredTokens) -> ProviderResult<TokenSet> {
         let Call { cfg, http } = call;
-        let refresh_token = current
-            .refresh_token
-            .as_ref()
-            .ok_or(ProviderError::NotRefreshable)?;
-        let form = [
-            ("grant_type", "refresh_token"),
-            ("refresh_token", refresh_token.expose()),
-            ("client_id", cfg.client_id.as_str()),
-            ("client_secret", cfg.client_secret.expose()),
-        ];
         let url = cfg.url(&cfg.settings.token_url)?;
-        http::send_json::<TokenAnswer>(http.post(url).form(&form))
-            .await?
-            .into_tokens()
+        refresh_grant(http.post(url), current, &client_secret_post(cfg)).await
     }
 
     /// Revokes the grant at the provider; by default there is no revocation endpoint.
@@ -344,6 +333,35 @@ pub(crate) fn standard_authorize_url(
     }
     drop(query);
     base
+}
+
+/// The client id and secret as body fields (`client_secret_post`).
+pub(crate) fn client_secret_post(cfg: &ProviderConfig) -> [(&str, &str); 2] {
+    [
+        ("client_id", cfg.client_id.as_str()),
+        ("client_secret", cfg.client_secret.expose()),
+    ]
+}
+
+/// The RFC 6749 §6 refresh grant: `post` is the token endpoint request with the client's
+/// header authentication, if any; `client` the client fields the body carries.
+pub(crate) async fn refresh_grant(
+    post: reqwest::RequestBuilder,
+    current: &StoredTokens,
+    client: &[(&str, &str)],
+) -> ProviderResult<TokenSet> {
+    let refresh_token = current
+        .refresh_token
+        .as_ref()
+        .ok_or(ProviderError::NotRefreshable)?;
+    let mut form = vec![
+        ("grant_type", "refresh_token"),
+        ("refresh_token", refresh_token.expose()),
+    ];
+    form.extend_from_slice(client);
+    http::send_json::<TokenAnswer>(post.form(&form))
+        .await?
+        .into_tokens()
 }
 
 /// A token endpoint's JSON answer (RFC 6749 §5.1); providers leave out what they lack.

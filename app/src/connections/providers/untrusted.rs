@@ -48,7 +48,8 @@ pub fn web_url(raw: &str) -> Option<String> {
     (allowed && url.username().is_empty() && url.password().is_none()).then(|| url.to_string())
 }
 
-fn is_loopback(host: &Host<&str>) -> bool {
+/// Whether `host` is this machine: `localhost`, 127.0.0.0/8 or ::1.
+pub(crate) fn is_loopback(host: &Host<&str>) -> bool {
     match host {
         Host::Domain(domain) => domain.eq_ignore_ascii_case("localhost"),
         Host::Ipv4(ip) => IpAddr::V4(*ip).is_loopback(),

@@ -12,7 +12,7 @@ use serde::Deserialize;
 use super::http::{form_encode, parse_json, send, send_json};
 use super::{
     Call, CodeGrant, Provider, ProviderConfig, ProviderError, ProviderProfile, ProviderResult,
-    Revocation, StoredTokens, TokenAnswer, TokenSet, non_empty, profile_site,
+    Revocation, StoredTokens, TokenAnswer, TokenSet, non_empty, profile_site, refresh_grant,
 };
 use crate::connections::ProviderId;
 
@@ -98,17 +98,8 @@ impl Provider for X {
         Call { cfg, http }: Call<'_>,
         current: &StoredTokens,
     ) -> ProviderResult<TokenSet> {
-        let refresh_token = current
-            .refresh_token
-            .as_ref()
-            .ok_or(ProviderError::NotRefreshable)?;
-        let form = [
-            ("grant_type", "refresh_token"),
-            ("refresh_token", refresh_token.expose()),
-            ("client_id", cfg.client_id.as_str()),
-        ];
-        let req = basic_auth(http.post(cfg.url(&cfg.settings.token_url)?), cfg).form(&form);
-        send_json::<TokenAnswer>(req).await?.into_tokens()
+        let post = basic_auth(http.post(cfg.url(&cfg.settings.token_url)?), cfg);
+        refresh_grant(post, current, &[("client_id", cfg.client_id.as_str())]).await
     }
 
     async fn revoke(
