@@ -16,6 +16,12 @@ export default defineConfig({
   // The JSON report is how ./scripts/test knows Playwright ran at all: `cargo leptos
   // end-to-end` exits 0 when the build fails before Playwright starts.
   reporter: [['list'], ['json', { outputFile: 'test-results/report.json' }]],
+  projects: [
+    { name: 'chromium', testIgnore: /nojs\.spec\.ts/ },
+    // The same server seen by a browser with JavaScript off: pages must arrive complete and
+    // every form must work as a plain post.
+    { name: 'no-javascript', testMatch: /nojs\.spec\.ts/, use: { javaScriptEnabled: false } },
+  ],
   use: {
     baseURL: process.env.PUBLIC_URL ?? `http://localhost:${port}`,
     trace: 'retain-on-failure',

@@ -8,6 +8,7 @@ pub mod connections;
 #[cfg(feature = "ssr")]
 pub mod crypto;
 pub mod error;
+pub mod flash;
 mod home;
 mod layout;
 pub mod settings;
@@ -48,6 +49,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <HydrationScripts options/>
                 <MetaTags/>
                 <crate::accounts::guard::SessionScript/>
+                <crate::flash::FlashScript/>
             </head>
             <body>
                 <App/>
@@ -61,6 +63,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     AuthContext::provide();
+    crate::flash::FlashContext::provide();
     // Effects run only in the browser, after hydration: tests and styles can wait for this.
     Effect::new(|_| {
         if let Some(body) = document().body() {
@@ -72,6 +75,10 @@ pub fn App() -> impl IntoView {
         <Router>
             <layout::Header/>
             <main class="main" id="main">
+                // Pages that load data render in order (`SsrMode::Async`): the server waits for
+                // their resources and sends the finished page, so it is complete without
+                // JavaScript (out-of-order streaming would leave "Loading…" until a script
+                // moves the content in). Pages without data stream as they are.
                 <Routes fallback=|| view! { <NotFound/> }>
                     <Route path=path!("") view=home::HomePage/>
                     <Route path=path!("signin") view=SignInPage/>
@@ -81,12 +88,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("connect/deletion/:code") view=DataDeletionPage ssr=SsrMode::Async/>
                     <ParentRoute path=path!("settings") view=SettingsLayout>
                         <Route path=path!("") view=|| view! { <Redirect path="/settings/profile"/> }/>
-                        <Route path=path!("profile") view=ProfilePage/>
-                        <Route path=path!("applications") view=ApplicationsPage/>
+                        <Route path=path!("profile") view=ProfilePage ssr=SsrMode::Async/>
+                        <Route path=path!("applications") view=ApplicationsPage ssr=SsrMode::Async/>
                     </ParentRoute>
                     <ParentRoute path=path!("admin") view=AdminLayout>
                         <Route path=path!("") view=|| view! { <Redirect path="/admin/social-apps"/> }/>
-                        <Route path=path!("social-apps") view=SocialAppsPage/>
+                        <Route path=path!("social-apps") view=SocialAppsPage ssr=SsrMode::Async/>
                     </ParentRoute>
                 </Routes>
             </main>

@@ -18,16 +18,22 @@ for (const p of ALL) {
 
     undo(() => disconnectIfConnected(page, label));
     await connectAs(page, p, 'Ada Lovelace');
-    await expect(page.getByRole('status')).toHaveText(`Your ${label} account is connected.`);
+    await expect(page.getByRole('status')).toContainText(`Your ${label} account is connected.`);
+    // Which of the empty profile fields it filled (the last name and the picture).
+    await expect(page.getByRole('status')).toContainText(`Your profile's name and picture were filled from ${label}.`);
+    // Focus lands on the outcome, inside the provider's card.
+    await expect(providerCard(page, label).getByRole('status')).toBeFocused();
     const card = providerCard(page, label);
     await expect(card.getByText('Connected', { exact: true })).toBeVisible();
     await expect(card.getByText('Ada Lovelace', { exact: true })).toBeVisible();
-    await expect(card.getByRole('img', { name: "Ada Lovelace's picture" })).toHaveAttribute('src', /^\/avatars\/[0-9a-f]{64}$/);
+    // Decorative (the name is beside it), over the initials that show if it fails.
+    await expect(card.locator('img.avatar-picture')).toHaveAttribute('src', /^\/avatars\/[0-9a-f]{64}$/);
     if (p === 'x' || p === 'instagram') await expect(card.getByText('@ada_lovelace')).toBeVisible();
     if (p !== 'google') {
       await expect(card.getByRole('link', { name: `View profile on ${label}` })).toHaveAttribute('href', new RegExp(`^${SANDBOX}/`));
     }
-    await expect(card.getByText(/Connected on/)).toBeVisible();
+    await expect(card.getByText(/^\d{1,2} \w+ \d{4}, \d{2}:\d{2} UTC$/)).toBeVisible();
+    await expect(card.getByRole('link', { name: `Manage Orga Connect's access on ${label}` })).toHaveAttribute('href', new RegExp(`^${SANDBOX}`));
     await page.screenshot({ path: `screenshots/applications-${p}.png`, fullPage: true });
 
     // Empty profile fields were filled; the name the user set was kept. The name's <dd> has no
@@ -35,7 +41,7 @@ for (const p of ALL) {
     await open(page, '/settings/profile');
     await expect(page.getByTestId('profile-name')).toHaveText('Sam Lovelace');
     // Our copy of the picture, never the provider's (expiring) URL.
-    await expect(page.getByRole('img', { name: 'Your picture' })).toHaveAttribute('src', /^\/avatars\/[0-9a-f]{64}$/);
+    await expect(page.locator('.profile-card img.avatar-picture')).toHaveAttribute('src', /^\/avatars\/[0-9a-f]{64}$/);
     await page.screenshot({ path: `screenshots/profile-${p}.png`, fullPage: true });
 
     // Disconnect, confirmed, without a full page load.
@@ -104,7 +110,7 @@ test('an account connected to another user is refused', async ({ browser, page, 
   await open(firstPage, '/settings/applications');
   undo(() => disconnectIfConnected(firstPage, 'Instagram'));
   await connectAs(firstPage, 'instagram', 'Grace Hopper');
-  await expect(firstPage.getByRole('status')).toHaveText('Your Instagram account is connected.');
+  await expect(firstPage.getByRole('status')).toContainText('Your Instagram account is connected.');
 
   await signUp(page, 'Second Person', uniqueEmail('second'));
   await open(page, '/settings/applications');

@@ -31,7 +31,7 @@ for (const p of ['facebook', 'instagram'] as Slug[]) {
     await open(page, '/settings/applications');
     undo(() => requestDataDeletion(page, p, 'Ada Lovelace'));
     await connectAs(page, p, 'Ada Lovelace');
-    await expect(page.getByRole('status')).toHaveText(`Your ${label} account is connected.`);
+    await expect(page.getByRole('status')).toContainText(`Your ${label} account is connected.`);
 
     await openAppsAtProvider(page, p, 'Ada Lovelace');
     await page.getByRole('button', { name: 'Remove Orga Connect' }).click();
@@ -54,7 +54,7 @@ test('a data-deletion request removes the link and has a status page', async ({ 
   await open(page, '/settings/applications');
   undo(() => requestDataDeletion(page, 'facebook', 'Ada Lovelace'));
   await connectAs(page, 'facebook', 'Ada Lovelace');
-  await expect(page.getByRole('status')).toHaveText('Your Facebook account is connected.');
+  await expect(page.getByRole('status')).toContainText('Your Facebook account is connected.');
 
   const code = await requestDataDeletion(page, 'facebook', 'Ada Lovelace');
   expect(code).toMatch(/^[A-Za-z0-9_-]{32,}$/);

@@ -79,7 +79,8 @@ export function adminCard(page: Page, p: Slug) {
 
 /** Signs in as the admin in a context of its own and saves the provider's sandbox app. */
 export async function configureProvider(browser: Browser, p: Slug, opts: { enabled?: boolean; secret?: boolean } = {}): Promise<void> {
-  const context = await browser.newContext();
+  // The admin's own context, with JavaScript whatever the test's project says.
+  const context = await browser.newContext({ javaScriptEnabled: true });
   const page = await context.newPage();
   await open(page, '/signin?next=/admin/social-apps');
   await signIn(page, ADMIN.email, ADMIN.password);

@@ -12,6 +12,8 @@ use tower_sessions::Session;
 use app::accounts::session::session_user;
 use app::connections::flow::{finish_connect, start_connect, take_flow};
 use app::connections::{CallbackRefusal, ConnectOutcome, ProviderId};
+use app::flash::ConnectNotice;
+use app::flash::store::put_connect;
 use app::state::AppState;
 
 /// Starts connecting a provider for the signed-in user.
@@ -38,7 +40,7 @@ pub async fn connect(
                 ?failure,
                 "connect could not start"
             );
-            back_to_applications(provider, failure.outcome())
+            back_to_applications(&session, provider, failure.outcome(), Vec::new()).await
         }
     }
 }
@@ -86,20 +88,26 @@ pub async fn callback(
         } else {
             ConnectOutcome::Denied
         };
-        return back_to_applications(provider, outcome);
+        return back_to_applications(&session, provider, outcome, Vec::new()).await;
     }
     let Some(code) = params.code.filter(|c| !c.is_empty() && c.len() <= 2048) else {
         return problem(&state, req, CallbackRefusal::MissingCode, Some(provider)).await;
     };
     match finish_connect(&state, user_id, provider, &flow, &code).await {
-        Ok(profile) => {
-            let account = profile.id;
+        Ok(connected) => {
+            let account = connected.profile.id;
             tracing::info!(user_id, provider = slug, account, "account connected");
-            back_to_applications(provider, ConnectOutcome::Connected)
+            back_to_applications(
+                &session,
+                provider,
+                ConnectOutcome::Connected,
+                connected.filled,
+            )
+            .await
         }
         Err(failure) => {
             tracing::warn!(user_id, provider = slug, ?failure, "connect failed");
-            back_to_applications(provider, failure.outcome())
+            back_to_applications(&session, provider, failure.outcome(), Vec::new()).await
         }
     }
 }
@@ -141,9 +149,23 @@ async fn signed_in(state: &AppState, session: &Session) -> Option<(i64, String)>
     Some((user.id, id.to_string()))
 }
 
-/// Back to Settings › Applications, which explains the outcome.
-fn back_to_applications(provider: ProviderId, outcome: ConnectOutcome) -> Response {
-    Redirect::to(&outcome.applications_url(provider)).into_response()
+/// Back to Settings › Applications, at the provider's card, which explains the outcome (a
+/// one-time flash in the session: nothing in the URL claims an outcome).
+async fn back_to_applications(
+    session: &Session,
+    provider: ProviderId,
+    outcome: ConnectOutcome,
+    filled: Vec<String>,
+) -> Response {
+    let notice = ConnectNotice {
+        provider,
+        outcome,
+        filled,
+    };
+    if let Err(err) = put_connect(session, notice).await {
+        tracing::warn!(error = %err, "outcome not kept for the page");
+    }
+    Redirect::to(&ConnectOutcome::applications_url(provider)).into_response()
 }
 
 /// Renders the "Connection not completed" page in place, with the refusal's status, keeping

@@ -25,7 +25,7 @@ use app::{App, shell};
 
 use crate::avatars::serve_avatar;
 use crate::health::healthz;
-use crate::middleware::{guard_pages, refuse_cross_site};
+use crate::middleware::{guard_pages, refuse_cross_site, remember_plain_posts};
 use crate::session_store::SeaOrmSessionStore;
 use crate::{meta_callbacks, oauth};
 
@@ -55,6 +55,7 @@ pub fn build_router(state: AppState) -> Router {
         .leptos_routes(&state, routes, move || shell(options.clone()))
         .fallback(file_and_error_handler::<AppState, _>(shell))
         .layer(from_fn_with_state(state.clone(), guard_pages))
+        .layer(axum::middleware::from_fn(remember_plain_posts))
         .layer(session_layer(&state))
         .layer(from_fn_with_state(state.clone(), refuse_cross_site))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))

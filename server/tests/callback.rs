@@ -72,10 +72,7 @@ async fn a_state_works_once(app: TestApp) {
     let client = app.signed_up("Sam", "sam@example.com").await;
     let back = approved_callback(&app, &client, "google").await;
     let first = client.get(&back).send().await.unwrap();
-    assert_eq!(
-        location(first.headers()),
-        Some("/settings/applications?provider=google&outcome=connected")
-    );
+    assert_eq!(app.outcome(&client, first).await, "google:connected");
     let replay = client.get(&back).send().await.unwrap();
     let body = expect_status(replay, StatusCode::BAD_REQUEST).await;
     assert!(body.contains("already used"), "{body}");
@@ -191,8 +188,8 @@ async fn provider_failures_become_clear_messages(app: TestApp) {
             .set_fault(provider_id(provider), endpoint, fault.clone());
         let res = app.connect(&client, provider, "ada", "allow").await;
         assert_eq!(
-            location(res.headers()),
-            Some(format!("/settings/applications?provider={provider}&outcome={kind}").as_str()),
+            app.outcome(&client, res).await,
+            format!("{provider}:{kind}"),
             "{provider} {endpoint:?} {fault:?}"
         );
         assert_eq!(app.count("connected_accounts").await, 0);
@@ -216,10 +213,7 @@ async fn a_slow_provider_times_out(app: TestApp) {
     );
     let started = std::time::Instant::now();
     let res = app.connect(&client, "x", "ada", "allow").await;
-    assert_eq!(
-        location(res.headers()),
-        Some("/settings/applications?provider=x&outcome=timeout")
-    );
+    assert_eq!(app.outcome(&client, res).await, "x:timeout");
     let timeout = Duration::from_millis(common::PROVIDER_TIMEOUT_MS);
     let took = started.elapsed();
     assert!(
@@ -237,10 +231,7 @@ async fn connect_needs_an_offered_provider(app: TestApp) {
         .send()
         .await
         .unwrap();
-    assert_eq!(
-        location(res.headers()),
-        Some("/settings/applications?provider=facebook&outcome=not_offered")
-    );
+    assert_eq!(app.outcome(&client, res).await, "facebook:not_offered");
     assert_eq!(app.count("oauth_states").await, 0);
     let stranger = app.client();
     let res = stranger
@@ -270,9 +261,6 @@ async fn a_provider_that_is_down_is_reported(app: TestApp) {
     })
     .await;
     let res = app.connect(&client, "facebook", "ada", "allow").await;
-    assert_eq!(
-        location(res.headers()),
-        Some("/settings/applications?provider=facebook&outcome=unreachable")
-    );
+    assert_eq!(app.outcome(&client, res).await, "facebook:unreachable");
     assert_eq!(app.count("connected_accounts").await, 0);
 }

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{TestApp, location};
+use common::TestApp;
 use futures::future::join_all;
 use reqwest::StatusCode;
 
@@ -40,14 +40,10 @@ async fn fifty_people_at_once_all_succeed(app: TestApp) {
         let res = app
             .connect(client, "x", &format!("tester-{}", i + 1), "allow")
             .await;
-        location(res.headers()).map(str::to_owned)
+        app.outcome(client, res).await
     }))
     .await;
-    let connected = "/settings/applications?provider=x&outcome=connected";
-    let failed: Vec<_> = outcomes
-        .iter()
-        .filter(|o| o.as_deref() != Some(connected))
-        .collect();
+    let failed: Vec<_> = outcomes.iter().filter(|o| *o != "x:connected").collect();
     assert!(
         failed.is_empty(),
         "{} of {PEOPLE} connects failed: {failed:?}",
@@ -70,18 +66,14 @@ async fn fifty_people_at_once_all_succeed(app: TestApp) {
         let (save, google, disconnect) = tokio::join!(save, google, disconnect);
         (
             save.status(),
-            location(google.headers()).map(str::to_owned),
+            app.outcome(client, google).await,
             disconnect.status(),
         )
     }))
     .await;
     for (i, (save, google, disconnect)) in answers.iter().enumerate() {
         assert_eq!(*save, StatusCode::OK, "person {i}: profile save");
-        assert_eq!(
-            google.as_deref(),
-            Some("/settings/applications?provider=google&outcome=connected"),
-            "person {i}: Google"
-        );
+        assert_eq!(google, "google:connected", "person {i}: Google");
         assert_eq!(*disconnect, StatusCode::OK, "person {i}: disconnect");
     }
     let renamed: i64 = app

@@ -34,8 +34,8 @@ async fn connect_ok(app: &TestApp, client: &reqwest::Client, provider: &str, acc
     let res = app.connect(client, provider, account, "allow").await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(
-        location(res.headers()),
-        Some(format!("/settings/applications?provider={provider}&outcome=connected").as_str())
+        app.outcome(client, res).await,
+        format!("{provider}:connected")
     );
 }
 
@@ -202,22 +202,14 @@ async fn an_account_of_another_user_is_refused(app: TestApp) {
     connect_ok(&app, &first, "x", "ada").await;
     let second = app.signed_up("Second", "second@example.com").await;
     let res = app.connect(&second, "x", "ada", "allow").await;
-    assert_eq!(
-        location(res.headers()),
-        Some("/settings/applications?provider=x&outcome=taken")
-    );
+    let (shown, page) = app.outcome_page(&second, res).await;
+    assert_eq!(shown, "x:taken");
     assert_eq!(app.count("connected_accounts").await, 1);
     assert_eq!(
         user_field(&app, "second@example.com", "avatar_url").await,
         None,
         "nothing imported"
     );
-    let page = expect_status(
-        app.get(&second, "/settings/applications?provider=x&outcome=taken")
-            .await,
-        StatusCode::OK,
-    )
-    .await;
     assert!(
         page.contains("already connected to another Orga profile"),
         "{page}"
@@ -228,21 +220,10 @@ async fn cancelling_changes_nothing(app: TestApp) {
     app.configure("facebook").await;
     let client = app.signed_up("Sam", "sam@example.com").await;
     let res = app.connect(&client, "facebook", "ada", "cancel").await;
-    assert_eq!(
-        location(res.headers()),
-        Some("/settings/applications?provider=facebook&outcome=cancelled")
-    );
+    let (shown, page) = app.outcome_page(&client, res).await;
+    assert_eq!(shown, "facebook:cancelled");
     assert_eq!(app.count("connected_accounts").await, 0);
     assert_eq!(app.count("oauth_states").await, 0, "the state is used up");
-    let page = expect_status(
-        app.get(
-            &client,
-            "/settings/applications?provider=facebook&outcome=cancelled",
-        )
-        .await,
-        StatusCode::OK,
-    )
-    .await;
     assert!(
         page.contains("You cancelled connecting Facebook. Nothing was changed."),
         "{page}"

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{TestApp, app_error, location, provider_id};
+use common::{TestApp, app_error, location, provider_id, shown_outcome};
 use reqwest::StatusCode;
 use sandbox::{Endpoint, Fault};
 
@@ -26,8 +26,8 @@ async fn connected(
     let client = app.signed_up(name, email).await;
     let res = app.connect(&client, provider, account, "allow").await;
     assert_eq!(
-        location(res.headers()),
-        Some(format!("/settings/applications?provider={provider}&outcome=connected").as_str())
+        app.outcome(&client, res).await,
+        format!("{provider}:connected")
     );
     client
 }
@@ -100,12 +100,18 @@ async fn a_plain_form_post_comes_back_with_a_message(app: TestApp) {
         .send()
         .await
         .unwrap();
-    assert_eq!(res.status(), StatusCode::FOUND);
-    assert_eq!(
-        location(res.headers()),
-        Some("/settings/applications?provider=facebook&outcome=disconnected")
-    );
+    // Back to the form's page, with the answer kept for it in the session, not in the URL.
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(res.headers()), Some("/settings/applications"));
     assert_eq!(app.count("connected_accounts").await, 0);
+    let page = app.page(&client, "/settings/applications").await;
+    assert_eq!(shown_outcome(&page), Some("disconnected"), "{page}");
+    assert!(
+        page.contains("Your Facebook account is disconnected."),
+        "{page}"
+    );
+    let again = app.page(&client, "/settings/applications").await;
+    assert_eq!(shown_outcome(&again), None, "shown once");
 }
 
 /// How many tokens each provider of the sandbox has revoked so far.

@@ -9,7 +9,7 @@ mod common;
 use app::connections::{LinkProblem, LinkStatus, ProviderId};
 use app::db::entities::connected_account::{Column, Entity};
 use chrono::{DateTime, Duration, Utc};
-use common::{TestApp, location};
+use common::TestApp;
 use reqwest::{Client, StatusCode};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
@@ -39,17 +39,12 @@ const TABLES: [&str; 4] = [
 async fn connected(app: &TestApp, provider: &str, email: &str) -> Client {
     app.configure(provider).await;
     let client = app.signed_up("Sam Doe", email).await;
-    assert_connected(
-        &app.connect(&client, provider, "ada", "allow").await,
-        provider,
+    let res = app.connect(&client, provider, "ada", "allow").await;
+    assert_eq!(
+        app.outcome(&client, res).await,
+        format!("{provider}:connected")
     );
     client
-}
-
-/// Asserts that a connect flow sent the person back with "connected".
-fn assert_connected(res: &reqwest::Response, provider: &str) {
-    let back = format!("/settings/applications?provider={provider}&outcome=connected");
-    assert_eq!(location(res.headers()), Some(back.as_str()));
 }
 
 /// Whether `reason` says the provider no longer grants access.
@@ -111,7 +106,8 @@ async fn removed_then_reconnected(app: &TestApp, slug: &str, provider: ProviderI
     let later = app.health_round(Utc::now() + Duration::days(4)).await;
     assert_eq!(later.leased, 0, "{later:?}");
 
-    assert_connected(&app.connect(&client, slug, "ada", "allow").await, slug);
+    let res = app.connect(&client, slug, "ada", "allow").await;
+    assert_eq!(app.outcome(&client, res).await, format!("{slug}:connected"));
     let again = app.link("sam@example.com", slug).await;
     assert_eq!(
         (
@@ -222,7 +218,8 @@ async fn links_to_ada(app: &TestApp, provider: ProviderId) -> Vec<i64> {
     for n in 0..LINKS {
         let email = format!("user{n}@example.com");
         let client = app.signed_up("Sam Doe", &email).await;
-        assert_connected(&app.connect(&client, slug, "ada", "allow").await, slug);
+        let res = app.connect(&client, slug, "ada", "allow").await;
+        assert_eq!(app.outcome(&client, res).await, format!("{slug}:connected"));
         let id = app.link(&email, slug).await.id;
         set_links(
             app,

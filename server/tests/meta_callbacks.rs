@@ -10,7 +10,7 @@ use app::catalog::LinkStatus;
 use app::db::entities::{avatar, connected_account};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use common::{TestApp, expect_status, location, provider_id};
+use common::{TestApp, expect_status, provider_id};
 use hmac::{Hmac, Mac};
 use reqwest::StatusCode;
 use sandbox::Sandbox;
@@ -35,8 +35,8 @@ async fn connected(app: &TestApp, provider: &str) -> reqwest::Client {
         .await;
     let res = app.connect(&client, provider, "ada", "allow").await;
     assert_eq!(
-        location(res.headers()),
-        Some(format!("/settings/applications?provider={provider}&outcome=connected").as_str())
+        app.outcome(&client, res).await,
+        format!("{provider}:connected")
     );
     client
 }

@@ -9,7 +9,7 @@ mod common;
 use std::time::Duration;
 
 use app::connections::{LinkStatus, ProviderId};
-use common::{TestApp, expect_status, location};
+use common::TestApp;
 use reqwest::{Client, StatusCode};
 use sandbox::{Endpoint, Fault, Sandbox};
 
@@ -27,8 +27,8 @@ async fn connected(app: &TestApp, provider: &str, email: &str, account: &str) ->
     let client = app.signed_up("Sam Doe", email).await;
     let res = app.connect(&client, provider, account, "allow").await;
     assert_eq!(
-        location(res.headers()),
-        Some(format!("/settings/applications?provider={provider}&outcome=connected").as_str())
+        app.outcome(&client, res).await,
+        format!("{provider}:connected")
     );
     client
 }
@@ -116,9 +116,8 @@ async fn a_flow_whose_profile_read_fails_revokes_what_it_obtained(app: TestApp) 
             .await;
         app.sandbox.set_fault(provider, Endpoint::Profile, fault);
         let res = app.connect(&client, slug, "ada", "allow").await;
-        let back = format!("/settings/applications?provider={slug}&outcome={outcome}");
-        assert_eq!(location(res.headers()), Some(back.as_str()));
-        let page = expect_status(app.get(&client, &back).await, StatusCode::OK).await;
+        let (shown, page) = app.outcome_page(&client, res).await;
+        assert_eq!(shown, format!("{slug}:{outcome}"));
         assert!(page.contains(words), "{slug}: {page}");
         assert_eq!(app.count("connected_accounts").await, 0, "{slug}");
         assert_eq!(
@@ -136,10 +135,7 @@ async fn an_account_linked_to_another_user_has_the_new_grant_revoked(app: TestAp
     let first = app.link("first@example.com", "x").await;
     let second = app.signed_up("Second", "second@example.com").await;
     let res = app.connect(&second, "x", "ada", "allow").await;
-    assert_eq!(
-        location(res.headers()),
-        Some("/settings/applications?provider=x&outcome=taken")
-    );
+    assert_eq!(app.outcome(&second, res).await, "x:taken");
     let revoked = revoked_soon(&app, ProviderId::X, 1).await;
     assert_eq!(revoked.len(), 1, "the second flow's grant is revoked");
     assert_ne!(
@@ -174,10 +170,7 @@ async fn reconnecting_another_x_account_revokes_the_old_one(app: TestApp) {
     let old = app.link("sam@example.com", "x").await;
     let old_refresh = app.open_token(&old, "refresh_token").unwrap();
     let res = app.connect(&client, "x", "grace", "allow").await;
-    assert_eq!(
-        location(res.headers()),
-        Some("/settings/applications?provider=x&outcome=connected")
-    );
+    assert_eq!(app.outcome(&client, res).await, "x:connected");
     assert_eq!(
         revoked_soon(&app, ProviderId::X, 1).await,
         vec![old_refresh],

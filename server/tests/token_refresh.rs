@@ -8,7 +8,7 @@ mod common;
 
 use app::connections::{LinkProblem, LinkStatus, ProviderId};
 use chrono::{Duration, Utc};
-use common::{TestApp, location};
+use common::TestApp;
 use reqwest::StatusCode;
 
 db_tests!(
@@ -30,8 +30,8 @@ async fn connected(app: &TestApp, provider: &str, email: &str) -> reqwest::Clien
     let client = app.signed_up("Sam Doe", email).await;
     let res = app.connect(&client, provider, "ada", "allow").await;
     assert_eq!(
-        location(res.headers()),
-        Some(format!("/settings/applications?provider={provider}&outcome=connected").as_str())
+        app.outcome(&client, res).await,
+        format!("{provider}:connected")
     );
     client
 }
@@ -153,10 +153,7 @@ async fn google_keeps_its_refresh_token_when_a_reconnect_brings_none(app: TestAp
     );
     // Reconnecting: Google asks no new consent and sends no refresh token.
     let res = app.connect(&client, "google", "ada", "allow").await;
-    assert_eq!(
-        location(res.headers()),
-        Some("/settings/applications?provider=google&outcome=connected")
-    );
+    assert_eq!(app.outcome(&client, res).await, "google:connected");
     let again = app.link("sam@example.com", "google").await;
     assert_eq!(again.id, first.id, "the link is kept");
     assert_eq!(

@@ -7,6 +7,7 @@ use leptos_router::hooks::use_query_map;
 
 use super::api::{SignIn, SignUp};
 use crate::components::{ErrorAlert, TextField};
+use crate::flash::seeded_action;
 
 /// The `next` query parameter, carried through the form so that sign-in returns there.
 fn next_param() -> impl Fn() -> String + Copy {
@@ -17,7 +18,7 @@ fn next_param() -> impl Fn() -> String + Copy {
 /// Sign in with email and password.
 #[component]
 pub fn SignInPage() -> impl IntoView {
-    let action = ServerAction::<SignIn>::new();
+    let action = seeded_action::<SignIn>(|_| true);
     let error = Signal::derive(move || action.value().get().and_then(Result::err));
     let next = next_param();
     let signup_href = move || {
@@ -50,7 +51,7 @@ pub fn SignInPage() -> impl IntoView {
 /// Create an account with name, email and password.
 #[component]
 pub fn SignUpPage() -> impl IntoView {
-    let action = ServerAction::<SignUp>::new();
+    let action = seeded_action::<SignUp>(|_| true);
     let error = Signal::derive(move || action.value().get().and_then(Result::err));
     let next = next_param();
     view! {

@@ -19,18 +19,12 @@ pub async fn list_provider_settings() -> Result<Vec<ProviderSettingsView>, AppEr
 }
 
 /// Saves one provider's settings. An empty secret keeps the saved one. Returns the provider
-/// for the confirmation; a plain form post (no JavaScript) is sent back to the page.
+/// for the confirmation.
 #[server(endpoint = "save_provider_settings")]
 pub async fn save_provider_settings(input: ProviderSettingsInput) -> Result<ProviderId, AppError> {
     crate::accounts::session::require_admin().await?;
     let state = crate::state::AppState::current()?;
     super::configure::configure_provider(&state.db, &state.cipher, &input).await?;
-    if crate::request::is_plain_form_post() {
-        leptos_axum::redirect(&format!(
-            "/admin/social-apps?saved={}",
-            input.provider.slug()
-        ));
-    }
     Ok(input.provider)
 }
 

@@ -2,25 +2,18 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
 
 use super::ProviderSettingsView;
 use super::api::{SaveProviderSettings, get_provider_settings, list_provider_settings};
 use crate::components::{ErrorAlert, Flash, TextField};
 use crate::connections::{ProviderId, ProviderSettings};
 use crate::error::AppError;
+use crate::flash::seeded_action;
 
 /// Admin › Social apps.
 #[component]
 pub fn SocialAppsPage() -> impl IntoView {
     let settings = Resource::new(|| (), |_| list_provider_settings());
-    let query = use_query_map();
-    let saved = move || {
-        query
-            .read()
-            .get("saved")
-            .and_then(|s| ProviderId::from_slug(&s))
-    };
     view! {
         <Title text="Social apps · Admin · Orga Connect"/>
         <header class="page-header">
@@ -30,7 +23,6 @@ pub fn SocialAppsPage() -> impl IntoView {
                 "A provider is offered to users once it is enabled and has a client id and secret."
             </p>
         </header>
-        {move || saved().map(|p| view! { <Flash kind="success" message=format!("{} settings saved.", p.label())/> })}
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match settings.await {
@@ -46,7 +38,10 @@ pub fn SocialAppsPage() -> impl IntoView {
 #[component]
 fn ProviderCard(initial: ProviderSettingsView) -> impl IntoView {
     let provider = initial.provider;
-    let save = ServerAction::<SaveProviderSettings>::new();
+    // A plain form post (no JavaScript) comes back with its answer for this card only.
+    let save = seeded_action::<SaveProviderSettings>(|answer| {
+        answer.value("input[provider]") == Some(provider.slug())
+    });
     let current = RwSignal::new(initial);
     // After a successful save, show what the server stored (the secret field empties, the
     // badges update); other cards keep whatever is being typed into them.

@@ -53,6 +53,20 @@ impl ProviderId {
         }
     }
 
+    /// The provider's own page where a person sees and removes the apps they granted access.
+    pub fn manage_access_url(self) -> &'static str {
+        match self {
+            // https://www.facebook.com/help/218345114850283 ("Apps and websites")
+            Self::Facebook => "https://www.facebook.com/settings/?tab=business_tools",
+            // https://help.x.com/en/managing-your-account/connect-or-revoke-access-to-third-party-apps
+            Self::X => "https://x.com/settings/connected_apps",
+            // https://help.instagram.com/225527185051082 ("Apps and websites")
+            Self::Instagram => "https://www.instagram.com/accounts/manage_access/",
+            // https://support.google.com/accounts/answer/13533235 ("Third-party connections")
+            Self::Google => "https://myaccount.google.com/connections",
+        }
+    }
+
     /// The provider for a slug.
     pub fn from_slug(slug: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|p| p.slug() == slug)

@@ -16,9 +16,15 @@ pub fn ErrorAlert(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoVie
     }
 }
 
-/// A one-line message after an action: `kind` is `success`, `info` or `error`.
+/// A one-line message after an action: `kind` is `success`, `info` or `error`. Good news fades
+/// after a few seconds (CSS, so also without JavaScript); problems stay.
 #[component]
 pub fn Flash(#[prop(into)] kind: String, #[prop(into)] message: String) -> impl IntoView {
     let role = if kind == "error" { "alert" } else { "status" };
-    view! { <div class=format!("alert alert-{kind}") role=role>{message}</div> }
+    let transient = if kind == "error" {
+        ""
+    } else {
+        " alert-transient"
+    };
+    view! { <div class=format!("alert alert-{kind}{transient}") role=role>{message}</div> }
 }

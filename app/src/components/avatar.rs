@@ -2,9 +2,11 @@
 
 use leptos::prelude::*;
 
-/// A round picture; without one, the initials of `name`. The initials are `aria-hidden`: the
-/// name is written next to them on every card. The markup depends only on the props, so the
-/// server and the browser render the same.
+/// A round picture over the initials of `name`: when the picture is missing or does not load,
+/// the initials show. It is decorative (`alt=""`, initials `aria-hidden`): the name is written
+/// next to it wherever it appears. A picture that fails is also hidden by the browser code, so
+/// no broken-image icon remains; without JavaScript the empty `alt` already keeps it invisible.
+/// The markup depends only on the props, so the server and the browser render the same.
 #[component]
 pub fn Avatar(
     /// Our `/avatars/{hash}`, or a picture the user chose; `None` shows initials.
@@ -12,21 +14,19 @@ pub fn Avatar(
     /// Whose picture: the initials come from it.
     #[prop(into)]
     name: String,
-    /// The picture's text alternative.
-    #[prop(into)]
-    alt: String,
-    /// Classes of the picture or the initials.
+    /// Classes of the picture's frame.
     #[prop(default = "avatar")]
     class: &'static str,
 ) -> impl IntoView {
-    match src {
-        Some(src) => {
-            view! { <img class=class src=src alt=alt referrerpolicy="no-referrer"/> }.into_any()
-        }
-        None => view! {
-            <span class=format!("{class} avatar-initials") aria-hidden="true">{initials(&name)}</span>
-        }
-        .into_any(),
+    let failed = RwSignal::new(false);
+    view! {
+        <span class=format!("{class} avatar-frame")>
+            <span class="avatar-initials" aria-hidden="true">{initials(&name)}</span>
+            {src.map(|src| view! {
+                <img class="avatar-picture" src=src alt="" referrerpolicy="no-referrer"
+                    hidden=move || failed.get() on:error=move |_| failed.set(true)/>
+            })}
+        </span>
     }
 }
 

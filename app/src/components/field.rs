@@ -36,6 +36,12 @@ pub fn TextField(
     error: Signal<Option<AppError>>,
 ) -> impl IntoView {
     let key = field_key(name);
+    // What was typed before a plain form post failed comes back (never a password: the flash
+    // does not keep those).
+    let value = match use_context::<crate::flash::TypedValues>().and_then(|t| t.get(name)) {
+        Some(typed) => Some(Signal::stored(typed)),
+        None => value,
+    };
     let id = match id_prefix {
         Some(prefix) => format!("field-{prefix}-{key}"),
         None => format!("field-{key}"),

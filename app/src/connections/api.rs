@@ -15,21 +15,18 @@ pub async fn list_applications() -> Result<Vec<ApplicationCard>, AppError> {
 
 /// Disconnects the user's account at `provider`: deletes the link and its tokens, then asks the
 /// provider to revoke the grant (best effort). Returns the provider for the confirmation; a
-/// plain form post (no JavaScript) is sent back to the page with the outcome.
+/// plain form post (no JavaScript) is sent back to the page, which shows the answer.
 #[server(endpoint = "disconnect_account")]
 pub async fn disconnect_account(provider: ProviderId) -> Result<ProviderId, AppError> {
     let user = crate::accounts::session::require_user().await?;
     let state = crate::state::AppState::current()?;
     super::links::disconnect(&state, user.id, provider).await?;
-    if crate::request::is_plain_form_post() {
-        leptos_axum::redirect(&super::ConnectOutcome::Disconnected.applications_url(provider));
-    }
     Ok(provider)
 }
 
 /// Checks the user's link to `provider` now, without a new consent: renews its tokens if
 /// they need it and re-reads the profile (name, handle, picture). Answers the provider and the
-/// outcome; a plain form post is sent back to the page with it.
+/// outcome.
 #[server(endpoint = "refresh_connection")]
 pub async fn refresh_connection(
     provider: ProviderId,
@@ -40,8 +37,5 @@ pub async fn refresh_connection(
         super::LinkStatus::Active => ConnectOutcome::Checked,
         _ => ConnectOutcome::NeedsReconnect,
     };
-    if crate::request::is_plain_form_post() {
-        leptos_axum::redirect(&outcome.applications_url(provider));
-    }
     Ok((provider, outcome))
 }

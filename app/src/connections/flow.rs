@@ -121,8 +121,56 @@ pub async fn take_flow(
     Ok(found)
 }
 
+/// A finished connect: the provider's profile, and the user's empty profile fields it filled.
+#[derive(Debug)]
+pub struct Connected {
+    /// What the provider said about the person.
+    pub profile: ProviderProfile,
+    /// "name" and/or "picture", for the message that says what changed on the profile.
+    pub filled: Vec<String>,
+}
+
 /// Exchanges the code, reads the profile, links the account and stores our copy of its picture.
 pub async fn finish_connect(
+    state: &AppState,
+    user_id: i64,
+    provider: ProviderId,
+    flow: &oauth_state::Model,
+    code: &str,
+) -> Result<Connected, ConnectFailure> {
+    let before = profile_fields(state, user_id).await;
+    let profile = exchange_and_link(state, user_id, provider, flow, code).await?;
+    let after = profile_fields(state, user_id).await;
+    let filled = match (before, after) {
+        (Some(before), Some(after)) => {
+            let gained = |was: &str, is: &str| was.trim().is_empty() && !is.trim().is_empty();
+            let name = gained(&before.first_name, &after.first_name)
+                || gained(&before.last_name, &after.last_name);
+            let picture = before.avatar_url.is_none() && after.avatar_url.is_some();
+            [("name", name), ("picture", picture)]
+                .into_iter()
+                .filter(|(_, gained)| *gained)
+                .map(|(field, _)| field.to_owned())
+                .collect()
+        }
+        _ => Vec::new(),
+    };
+    Ok(Connected { profile, filled })
+}
+
+/// The user's row, to tell which empty fields a connect filled (`None`: unreadable).
+async fn profile_fields(
+    state: &AppState,
+    user_id: i64,
+) -> Option<crate::db::entities::user::Model> {
+    crate::db::entities::user::Entity::find_by_id(user_id)
+        .one(&state.db)
+        .await
+        .ok()
+        .flatten()
+}
+
+async fn exchange_and_link(
     state: &AppState,
     user_id: i64,
     provider: ProviderId,

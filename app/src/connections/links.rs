@@ -9,7 +9,7 @@ use sea_orm::{
 use super::avatars::avatar_path;
 use super::failure::ConnectFailure;
 use super::health::next_due;
-use super::provider_store::{is_offered, is_sandbox, load_config, load_rows};
+use super::provider_store::{is_offered, is_sandbox, load_app_credentials, load_rows};
 use super::providers::{Call, ProviderProfile, Revocation, StoredTokens, TokenSet, provider_for};
 use super::{ApplicationCard, ConnectionView, LinkStatus, ProviderId, tokens};
 use crate::db::entities::{connected_account, user};
@@ -146,7 +146,7 @@ pub(super) async fn revoke_quietly(
     tokens: &StoredTokens,
     account_id: &str,
 ) {
-    let config = match load_config(state, provider).await {
+    let config = match load_app_credentials(state, provider).await {
         Ok(Some(config)) => config,
         Ok(None) => {
             tracing::warn!(
@@ -221,7 +221,8 @@ pub(super) async fn fill_empty_profile(
     Ok(())
 }
 
-/// The cards of Settings › Applications for `user`: offered providers only.
+/// The cards of Settings › Applications for `user`: the offered providers, and any other the
+/// user is still linked to (marked as no longer offered), in display order.
 pub async fn application_cards(
     state: &AppState,
     user_id: i64,
@@ -230,18 +231,30 @@ pub async fn application_cards(
         .filter(connected_account::Column::UserId.eq(user_id))
         .all(&state.db)
         .await?;
+    let rows = load_rows(&state.db).await?;
+    let sandbox_url = state.site.sandbox_url.as_ref();
     let mut cards = Vec::new();
-    for row in load_rows(&state.db).await? {
-        if !is_offered(&row) {
-            continue;
-        }
+    for provider in ProviderId::ALL {
+        let row = rows.iter().find(|r| r.provider == provider);
+        let offered = row.is_some_and(is_offered);
         let connection = links
             .iter()
-            .find(|l| l.provider == row.provider)
+            .find(|l| l.provider == provider)
             .map(connection_view);
+        if !offered && connection.is_none() {
+            continue;
+        }
+        let sandbox = row.is_some_and(|r| is_sandbox(r, sandbox_url));
+        let manage_url = match sandbox_url {
+            // The sandbox's index leads to each person's "Apps and websites" page.
+            Some(base) if sandbox => base.as_str().to_owned(),
+            _ => provider.manage_access_url().to_owned(),
+        };
         cards.push(ApplicationCard {
-            provider: row.provider,
-            sandbox: is_sandbox(&row, state.site.sandbox_url.as_ref()),
+            provider,
+            sandbox,
+            offered,
+            manage_url,
             connection,
         });
     }
@@ -272,7 +285,13 @@ fn connection_view(link: &connected_account::Model) -> ConnectionView {
         avatar_url: link.avatar_hash.as_deref().map(avatar_path),
         profile_url: link.profile_url.clone(),
         connected_at: link.created_at.to_rfc3339(),
-        connected_on: link.created_at.format("%-d %B %Y").to_string(),
+        connected_on: when(link.created_at),
+        scopes: link
+            .scopes
+            .split([' ', ','])
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect(),
         status: link.status,
         problem: link.status_reason.map(|p| p.message(link.provider)),
         status_changed_on: link
@@ -280,7 +299,14 @@ fn connection_view(link: &connected_account::Model) -> ConnectionView {
             .map(|at| at.format("%-d %B %Y").to_string()),
         checked_at: link.checked_at.map(|at| at.to_rfc3339()),
         checked_ago: link.checked_at.map(|at| ago(now, at)),
+        checked_on: link.checked_at.map(when),
     }
+}
+
+/// "30 November 2026, 14:05 UTC": the server cannot know the reader's time zone, so it says
+/// which one it uses.
+fn when(at: DateTime<Utc>) -> String {
+    at.format("%-d %B %Y, %H:%M UTC").to_string()
 }
 
 /// "just now", "5 minutes ago", "3 hours ago", "2 days ago".

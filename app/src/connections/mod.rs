@@ -7,6 +7,7 @@
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod avatars;
+mod card;
 pub mod deletion;
 #[cfg(feature = "ssr")]
 mod failure;
@@ -55,8 +56,10 @@ pub struct ConnectionView {
     pub profile_url: Option<String>,
     /// When the account was first connected (RFC 3339).
     pub connected_at: String,
-    /// The same date for people, e.g. "28 November 2026".
+    /// The same for people, e.g. "28 November 2026, 14:05 UTC".
     pub connected_on: String,
+    /// The permissions the provider actually granted (its scope names).
+    pub scopes: Vec<String>,
     /// Whether the link still works.
     pub status: LinkStatus,
     /// Why it needs reconnecting, in words ("X no longer grants access").
@@ -67,15 +70,23 @@ pub struct ConnectionView {
     pub checked_at: Option<String>,
     /// The same, relative to when the page was made ("5 minutes ago").
     pub checked_ago: Option<String>,
+    /// The same with date and time ("30 November 2026, 14:05 UTC"), for the tooltip.
+    pub checked_on: Option<String>,
 }
 
-/// One card of Settings › Applications: an offered provider and the user's link to it.
+/// One card of Settings › Applications: an offered provider, or one the user is still linked
+/// to, and the user's link to it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApplicationCard {
     /// Which provider.
     pub provider: ProviderId,
     /// Whether it points at the built-in sandbox rather than the real provider.
     pub sandbox: bool,
+    /// Whether this server offers it now; a link to a provider no longer offered still shows,
+    /// so that it can be seen and disconnected.
+    pub offered: bool,
+    /// Where the person manages the access they granted, at the provider (or the sandbox).
+    pub manage_url: String,
     /// The user's linked account, if connected.
     pub connection: Option<ConnectionView>,
 }

@@ -8,7 +8,8 @@ use super::ProviderId;
 use crate::error::AppError;
 
 /// The result of a connect flow or a disconnect, shown on Settings › Applications. It travels
-/// in the URL as `?provider={slug}&outcome={as_str}`.
+/// in the session (`crate::flash`), never in the URL; `as_str` names it in the page's
+/// `data-outcome`, for tests.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum ConnectOutcome {
     /// The account is linked.
@@ -137,13 +138,9 @@ impl ConnectOutcome {
         }
     }
 
-    /// `/settings/applications?provider={slug}&outcome={name}`: where the outcome is shown.
-    pub fn applications_url(self, provider: ProviderId) -> String {
-        format!(
-            "/settings/applications?provider={}&outcome={}",
-            provider.slug(),
-            self.as_str()
-        )
+    /// `/settings/applications#app-{slug}`: the provider's card, where outcomes are shown.
+    pub fn applications_url(provider: ProviderId) -> String {
+        format!("/settings/applications#app-{}", provider.slug())
     }
 }
 

@@ -1,62 +1,178 @@
-//! Settings › Applications: a card per offered provider, Connect or the connected account.
+//! Settings › Applications: a card per offered provider (and per provider the user is still
+//! linked to), with Connect or the connected account; the outcome of the last action is shown
+//! in the card it concerns, announced, and given focus.
 
 use leptos::prelude::*;
+use leptos::wasm_bindgen::JsCast;
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
 
 use super::api::{DisconnectAccount, RefreshConnection, list_applications};
-use super::{ApplicationCard, ConnectOutcome, ConnectionView, LinkStatus, ProviderId};
-use crate::components::{Avatar, Flash};
+use super::card::AppCard;
+use super::{ConnectOutcome, ProviderId};
+use crate::error::AppError;
+use crate::flash::{ConnectNotice, seeded_action, use_flash};
 
-/// The outcome a flow or a form post came back with, from the query string.
-fn outcome_from_query(
-    query: &leptos_router::params::ParamsMap,
-) -> Option<(ProviderId, ConnectOutcome)> {
-    let provider = query.get("provider")?.parse().ok()?;
-    let outcome = query.get("outcome")?.parse().ok()?;
-    Some((provider, outcome))
+/// What the page tells the person after an action: in the card of `provider` (at the top when
+/// there is none), until the next action; success fades after a few seconds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    /// The card it belongs to.
+    pub provider: Option<ProviderId>,
+    /// `success`, `info` or `error`.
+    pub level: &'static str,
+    /// The sentence.
+    pub message: String,
+    /// The outcome's URL name, for tests (`data-outcome`).
+    pub outcome: Option<&'static str>,
+    /// Tells two equal messages apart, so that the fade of one does not remove the next.
+    pub serial: u32,
+}
+
+impl Notice {
+    fn outcome(provider: ProviderId, outcome: ConnectOutcome, serial: u32) -> Self {
+        Self {
+            provider: Some(provider),
+            level: outcome.level(),
+            message: outcome.message(provider),
+            outcome: Some(outcome.as_str()),
+            serial,
+        }
+    }
+
+    fn connected(notice: ConnectNotice) -> Self {
+        let mut shown = Self::outcome(notice.provider, notice.outcome, 0);
+        if notice.outcome == ConnectOutcome::Connected {
+            shown
+                .message
+                .push_str(&filled_sentence(notice.provider, &notice.filled));
+        }
+        shown
+    }
+
+    fn error(provider: Option<ProviderId>, err: &AppError, serial: u32) -> Self {
+        Self {
+            provider,
+            level: "error",
+            message: err.to_string(),
+            outcome: None,
+            serial,
+        }
+    }
+
+    /// Whether it goes away by itself: good news does, problems stay until the next action.
+    pub fn transient(&self) -> bool {
+        self.level != "error"
+    }
+}
+
+/// " Your name and picture were filled from it.", or what the profile kept.
+fn filled_sentence(provider: ProviderId, filled: &[String]) -> String {
+    match filled {
+        [] => " Your profile's name and picture were already set, so they were kept.".to_owned(),
+        [one] => format!(
+            " Your profile's {one} was filled from {}.",
+            provider.label()
+        ),
+        _ => format!(
+            " Your profile's {} were filled from {}.",
+            filled.join(" and "),
+            provider.label()
+        ),
+    }
+}
+
+/// The page's shared state, for the cards.
+#[derive(Clone, Copy)]
+pub struct PageActions {
+    /// Disconnect, from any card's dialog.
+    pub disconnect: ServerAction<DisconnectAccount>,
+    /// Refresh, from any card.
+    pub refresh: ServerAction<RefreshConnection>,
+    /// The provider whose card started the running action.
+    pub acting: RwSignal<Option<ProviderId>>,
+    /// What the page tells the person now.
+    pub notice: RwSignal<Option<Notice>>,
+}
+
+impl PageActions {
+    /// Whether `action`'s request for `provider` is on its way.
+    pub fn pending_for(self, pending: Memo<bool>, provider: ProviderId) -> bool {
+        pending.get() && self.acting.get() == Some(provider)
+    }
 }
 
 /// Settings › Applications.
 #[component]
 pub fn ApplicationsPage() -> impl IntoView {
-    let disconnect = ServerAction::<DisconnectAccount>::new();
-    let refresh = ServerAction::<RefreshConnection>::new();
+    let disconnect = seeded_action::<DisconnectAccount>(|_| true);
+    let refresh = seeded_action::<RefreshConnection>(|_| true);
+    let acting = RwSignal::new(None::<ProviderId>);
+    let notice = RwSignal::new(first_notice(disconnect, refresh));
+    let page = PageActions {
+        disconnect,
+        refresh,
+        acting,
+        notice,
+    };
+    // Later answers replace the notice (client side; the first one came with the page).
+    let serial = StoredValue::new(1u32);
+    let next_serial = move || {
+        serial.update_value(|s| *s += 1);
+        serial.get_value()
+    };
+    Effect::watch(
+        move || disconnect.version().get(),
+        move |_, _, _| {
+            let shown = match disconnect.value().get_untracked() {
+                Some(Ok(p)) => Some(Notice::outcome(
+                    p,
+                    ConnectOutcome::Disconnected,
+                    next_serial(),
+                )),
+                Some(Err(err)) => Some(Notice::error(acting.get_untracked(), &err, next_serial())),
+                None => None,
+            };
+            notice.set(shown);
+        },
+        false,
+    );
+    Effect::watch(
+        move || refresh.version().get(),
+        move |_, _, _| {
+            let shown = match refresh.value().get_untracked() {
+                Some(Ok((p, outcome))) => Some(Notice::outcome(p, outcome, next_serial())),
+                Some(Err(err)) => Some(Notice::error(acting.get_untracked(), &err, next_serial())),
+                None => None,
+            };
+            notice.set(shown);
+        },
+        false,
+    );
     let cards = Resource::new(
         move || (disconnect.version().get(), refresh.version().get()),
         |_| list_applications(),
     );
-    let query = use_query_map();
-    let words = |(p, outcome): (ProviderId, ConnectOutcome)| {
-        (outcome.level().to_owned(), outcome.message(p))
-    };
-    // One message at a time: the latest action's.
-    Effect::new(move |_| {
-        if disconnect.version().get() > 0 {
-            refresh.value().set(None);
-        }
-    });
-    Effect::new(move |_| {
-        if refresh.version().get() > 0 {
-            disconnect.value().set(None);
-        }
-    });
-    let flash = move || match (disconnect.value().get(), refresh.value().get()) {
-        (_, Some(Ok(refreshed))) => Some(words(refreshed)),
-        (Some(Ok(p)), _) => Some(words((p, ConnectOutcome::Disconnected))),
-        (_, Some(Err(err))) | (Some(Err(err)), _) => Some(("error".to_owned(), err.to_string())),
-        _ => outcome_from_query(&query.read()).map(words),
-    };
     view! {
         <Title text="Applications · Orga Connect"/>
         <header class="page-header">
             <h1>"Applications"</h1>
             <p class="muted">"Social accounts connected to your profile. Connecting fills your empty name and picture; it never overwrites what you set."</p>
         </header>
-        {move || flash().map(|(kind, message)| view! { <Flash kind=kind message=message/> })}
+        {move || {
+            let shown = notice.get().filter(|n| n.provider.is_none());
+            shown.map(|n| view! { <NoticeView notice=n page=page/> })
+        }}
         <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
-                match cards.await {
+                let cards = cards.await;
+                // A notice about a provider without a card (not offered) shows above the cards.
+                let listed: Vec<ProviderId> = cards.as_ref().map(|l| l.iter().map(|c| c.provider).collect()).unwrap_or_default();
+                let orphan = move || {
+                    notice.get()
+                        .filter(|n| n.provider.is_some_and(|p| !listed.contains(&p)))
+                        .map(|n| view! { <NoticeView notice=n page=page/> })
+                };
+                let body = match cards {
                     Ok(list) if list.is_empty() => view! {
                         <div class="card empty-state">
                             <h2>"No applications available"</h2>
@@ -65,171 +181,100 @@ pub fn ApplicationsPage() -> impl IntoView {
                     }.into_any(),
                     Ok(list) => view! {
                         <div class="app-grid">
-                            {list.into_iter().map(|card| view! { <AppCard card=card disconnect=disconnect refresh=refresh/> }).collect_view()}
+                            {list.into_iter().map(|card| view! { <AppCard card=card page=page/> }).collect_view()}
                         </div>
                     }.into_any(),
                     Err(err) => view! { <div class="alert alert-error" role="alert">{err.to_string()}</div> }.into_any(),
-                }
+                };
+                view! { {orphan} {body} }
             })}
         </Transition>
     }
 }
 
-/// A provider's card.
-#[component]
-fn AppCard(
-    card: ApplicationCard,
+/// The notice the page opens with: how the connect flow that led here ended, or what a form
+/// posted without JavaScript answered (both from the session's one-time flash).
+fn first_notice(
     disconnect: ServerAction<DisconnectAccount>,
     refresh: ServerAction<RefreshConnection>,
-) -> impl IntoView {
-    let p = card.provider;
-    let heading = format!("app-{}", p.slug());
-    let labelled_by = heading.clone();
-    let node = NodeRef::new();
-    crate::components::mark_hydrated(node);
-    view! {
-        <section node_ref=node class="card app-card" aria-labelledby=labelled_by>
-            <div class="provider-head">
-                <span class=format!("provider-logo provider-{}", p.slug()) aria-hidden="true">{p.label().chars().next()}</span>
-                <h2 id=heading>{p.label()}</h2>
-                {card.sandbox.then(|| view! { <span class="badge badge-sandbox" title="Uses the built-in provider sandbox, not the real provider">"Sandbox"</span> })}
-                {card.connection.as_ref().map(|c| status_badge(c.status))}
-            </div>
-            {match card.connection {
-                Some(c) if c.status == LinkStatus::Removed => view! {
-                    <Removed provider=p connection=c disconnect=disconnect/>
-                }.into_any(),
-                Some(c) => view! { <Connected provider=p connection=c disconnect=disconnect refresh=refresh/> }.into_any(),
-                None => view! {
-                    <p class="muted">{format!("Connect your {} account to show it on your profile.", p.label())}</p>
-                    <ConnectButton provider=p label=format!("Connect {}", p.label())/>
-                }.into_any(),
-            }}
-        </section>
+) -> Option<Notice> {
+    if let Some(connected) = use_flash().and_then(|f| f.take_connect()) {
+        return Some(Notice::connected(connected));
+    }
+    match (
+        disconnect.value().get_untracked(),
+        refresh.value().get_untracked(),
+    ) {
+        (Some(Ok(p)), _) => Some(Notice::outcome(p, ConnectOutcome::Disconnected, 0)),
+        (_, Some(Ok((p, outcome)))) => Some(Notice::outcome(p, outcome, 0)),
+        (Some(Err(err)), _) | (_, Some(Err(err))) => Some(Notice::error(None, &err, 0)),
+        _ => None,
     }
 }
 
-/// The badge beside the provider's name.
-fn status_badge(status: LinkStatus) -> impl IntoView {
-    let (class, words) = match status {
-        LinkStatus::Active => ("badge badge-on", "Connected"),
-        LinkStatus::ReconnectNeeded => ("badge badge-warn", "Reconnect needed"),
-        LinkStatus::Removed => ("badge badge-off", "Access removed"),
+/// Seconds a transient notice stays before it fades (the CSS fade matches, for pages without
+/// JavaScript).
+const TRANSIENT_SECONDS: u64 = 8;
+
+/// A notice: announced (`status`, or `alert` for problems), focused when it appears so that
+/// keyboard and screen-reader users land on it, and removed after a while when transient.
+#[component]
+pub fn NoticeView(notice: Notice, page: PageActions) -> impl IntoView {
+    let node = NodeRef::<leptos::html::Div>::new();
+    let role = if notice.level == "error" {
+        "alert"
+    } else {
+        "status"
     };
-    view! { <span class=class>{words}</span> }
-}
-
-/// The connect flow's form: Connect, or Reconnect (the same flow, which keeps the link).
-#[component]
-fn ConnectButton(provider: ProviderId, label: String) -> impl IntoView {
-    view! {
-        <form method="post" action=format!("/auth/{}/connect", provider.slug())>
-            <button type="submit" class="btn btn-primary">{label}</button>
-        </form>
-    }
-}
-
-/// The link's health in words: "Active · checked 5 minutes ago", or why it needs reconnecting.
-#[component]
-fn LinkHealth(provider: ProviderId, connection: ConnectionView) -> impl IntoView {
-    match connection.status {
-        LinkStatus::ReconnectNeeded => {
-            let problem = connection
-                .problem
-                .unwrap_or_else(|| format!("{} no longer grants access", provider.label()));
-            view! {
-                <p class="link-health link-health-warn">{format!("Reconnect needed — {problem}")}</p>
-                <ConnectButton provider=provider label=format!("Reconnect {}", provider.label())/>
-            }
-            .into_any()
+    let class = format!(
+        "alert alert-{}{}",
+        notice.level,
+        if notice.transient() {
+            " alert-transient"
+        } else {
+            ""
         }
-        _ => view! {
-            <p class="link-health muted small">
-                "Active"
-                {connection.checked_ago.map(|ago| view! {
-                    " · checked " <time datetime=connection.checked_at.unwrap_or_default()>{ago}</time>
-                })}
-            </p>
+    );
+    let serial = notice.serial;
+    let transient = notice.transient();
+    let card_heading = notice.provider.map(|p| format!("app-{}", p.slug()));
+    Effect::new(move |_| {
+        if let Some(el) = node.get() {
+            let _ = el.focus();
         }
-        .into_any(),
+    });
+    if transient {
+        Effect::new(move |_| {
+            let heading = card_heading.clone();
+            set_timeout(
+                move || {
+                    let had_focus = node
+                        .get_untracked()
+                        .zip(document().active_element())
+                        .is_some_and(|(el, active)| {
+                            let el: &leptos::web_sys::Element = el.as_ref();
+                            el == &active
+                        });
+                    page.notice.update(|n| {
+                        if n.as_ref().is_some_and(|n| n.serial == serial) {
+                            *n = None;
+                        }
+                    });
+                    // Focus stays where it was read: on the card's heading, not the page's body.
+                    if had_focus
+                        && let Some(el) = heading.and_then(|id| document().get_element_by_id(&id))
+                        && let Ok(el) = el.dyn_into::<leptos::web_sys::HtmlElement>()
+                    {
+                        let _ = el.focus();
+                    }
+                },
+                std::time::Duration::from_secs(TRANSIENT_SECONDS),
+            );
+        });
     }
-}
-
-#[component]
-fn Connected(
-    provider: ProviderId,
-    connection: ConnectionView,
-    disconnect: ServerAction<DisconnectAccount>,
-    refresh: ServerAction<RefreshConnection>,
-) -> impl IntoView {
-    let name = connection
-        .display_name
-        .clone()
-        .or_else(|| connection.username.clone())
-        .unwrap_or_else(|| provider.label().to_owned());
     view! {
-        <div class="account">
-            <Avatar src=connection.avatar_url.clone() name=name.clone() alt=format!("{name}'s picture") class="avatar avatar-md"/>
-            <div class="account-text">
-                <p class="account-name">{name.clone()}</p>
-                {connection.username.clone().map(|u| view! { <p class="muted account-handle">{format!("@{u}")}</p> })}
-                {connection.profile_url.clone().map(|href| view! {
-                    <a href=href target="_blank" rel="noopener noreferrer">{format!("View profile on {}", provider.label())}</a>
-                })}
-                <p class="muted small">"Connected on " <time datetime=connection.connected_at.clone()>{connection.connected_on.clone()}</time></p>
-            </div>
+        <div node_ref=node class=class role=role tabindex="-1" data-outcome=notice.outcome>
+            {notice.message}
         </div>
-        <LinkHealth provider=provider connection=connection/>
-        <div class="card-actions">
-            <ActionForm action=refresh attr:class="inline-form">
-                <input type="hidden" name="provider" value=provider.slug()/>
-                <button type="submit" class="btn btn-secondary" disabled=move || refresh.pending().get()
-                    title=format!("Check your {} account now and update its details", provider.label())>
-                    "Refresh"
-                </button>
-            </ActionForm>
-            <DisconnectConfirm provider=provider disconnect=disconnect/>
-        </div>
-    }
-}
-
-/// A link the provider told us the person removed: only the fact remains.
-#[component]
-fn Removed(
-    provider: ProviderId,
-    connection: ConnectionView,
-    disconnect: ServerAction<DisconnectAccount>,
-) -> impl IntoView {
-    let on = connection
-        .status_changed_on
-        .map(|day| format!(" on {day}"))
-        .unwrap_or_default();
-    view! {
-        <p class="link-health link-health-warn">{format!("{} removed access{on}. Orga Connect no longer holds anything from it.", provider.label())}</p>
-        <div class="card-actions">
-            <ConnectButton provider=provider label=format!("Connect {} again", provider.label())/>
-            <DisconnectConfirm provider=provider disconnect=disconnect/>
-        </div>
-    }
-}
-
-#[component]
-fn DisconnectConfirm(
-    provider: ProviderId,
-    disconnect: ServerAction<DisconnectAccount>,
-) -> impl IntoView {
-    view! {
-        <details class="confirm">
-            <summary class="btn btn-danger">"Disconnect"</summary>
-            <div class="confirm-body">
-                <p>{format!("Disconnect your {} account? Orga Connect deletes its access and asks {} to revoke it. You can connect again later.", provider.label(), provider.label())}</p>
-                <ActionForm action=disconnect attr:class="inline-form">
-                    <input type="hidden" name="provider" value=provider.slug()/>
-                    <button type="submit" class="btn btn-danger" disabled=move || disconnect.pending().get()>
-                        {format!("Yes, disconnect {}", provider.label())}
-                    </button>
-                </ActionForm>
-            </div>
-        </details>
     }
 }

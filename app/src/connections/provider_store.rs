@@ -83,7 +83,28 @@ pub async fn load_config(
     provider: ProviderId,
 ) -> Result<Option<ProviderConfig>, AppError> {
     let row = load_row(&state.db, provider).await?;
-    let Some(sealed) = row.client_secret.as_ref().filter(|_| is_offered(&row)) else {
+    if !is_offered(&row) {
+        return Ok(None);
+    }
+    config_of(state, row)
+}
+
+/// The provider's app, offered or not, if its credentials are saved: a link made while it was
+/// offered is still revoked at the provider when it is disconnected afterwards.
+pub async fn load_app_credentials(
+    state: &AppState,
+    provider: ProviderId,
+) -> Result<Option<ProviderConfig>, AppError> {
+    let row = load_row(&state.db, provider).await?;
+    if row.client_id.is_empty() {
+        return Ok(None);
+    }
+    config_of(state, row)
+}
+
+fn config_of(state: &AppState, row: Model) -> Result<Option<ProviderConfig>, AppError> {
+    let provider = row.provider;
+    let Some(sealed) = row.client_secret.as_ref() else {
         return Ok(None);
     };
     let client_secret = state.cipher.open(sealed, &secret_purpose(provider))?;

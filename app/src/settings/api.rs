@@ -26,9 +26,6 @@ pub async fn update_profile(
         ..Default::default()
     };
     row.update(&state.db).await?;
-    if crate::request::is_plain_form_post() {
-        leptos_axum::redirect("/settings/profile?saved=1");
-    }
     Ok(())
 }
 

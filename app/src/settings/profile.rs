@@ -1,6 +1,5 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
 
 use super::api::{UpdateProfile, list_profile_links};
 use crate::accounts::UserView;
@@ -8,17 +7,16 @@ use crate::accounts::guard::use_auth;
 use crate::components::{Avatar, ErrorAlert, Flash, TextField};
 use crate::connections::{ConnectionView, ProviderId};
 use crate::error::AppError;
+use crate::flash::seeded_action;
 
 /// Settings › Profile: who you are on this server, your connected profiles, and the form to
 /// change your name and picture.
 #[component]
 pub fn ProfilePage() -> impl IntoView {
     let auth = use_auth();
-    let save = ServerAction::<UpdateProfile>::new();
+    let save = seeded_action::<UpdateProfile>(|_| true);
     let error = Signal::derive(move || save.value().get().and_then(Result::err));
-    let query = use_query_map();
-    let saved =
-        move || matches!(save.value().get(), Some(Ok(()))) || query.read().get("saved").is_some();
+    let saved = move || matches!(save.value().get(), Some(Ok(())));
     let links = Resource::new(|| (), |_| list_profile_links());
     // The header and the card show the name and picture: reload them once a save succeeds.
     Effect::new(move |_| {
@@ -55,7 +53,7 @@ pub fn ProfilePage() -> impl IntoView {
 fn ProfileCard(user: UserView, links: Vec<(ProviderId, ConnectionView)>) -> impl IntoView {
     view! {
         <div class="card profile-card">
-            <Avatar src=user.avatar_url.clone() name=user.display_name() alt="Your picture" class="avatar avatar-lg"/>
+            <Avatar src=user.avatar_url.clone() name=user.display_name() class="avatar avatar-lg"/>
             <dl class="details">
                 <dt>"Name"</dt>
                 <dd data-testid="profile-name">{user.display_name()}</dd>

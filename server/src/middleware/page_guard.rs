@@ -13,6 +13,7 @@ use app::accounts::guard::SessionUser;
 use app::accounts::session::session_user;
 use app::accounts::validate::encode_query_value;
 use app::error::AppError;
+use app::flash::PageFlash;
 use app::state::AppState;
 
 /// Attaches the session's user to page requests and guards `/settings…` and `/admin…`.
@@ -49,8 +50,12 @@ pub async fn guard_pages(
             .unwrap_or(path);
         return Redirect::to(&format!("/signin?next={}", encode_query_value(here))).into_response();
     }
+    // The one-time message for this page (how a connect ended, what a plain form post
+    // answered); a session that cannot be read shows the page without it.
+    let flash = app::flash::store::take(&session).await.unwrap_or_default();
     req.extensions_mut()
         .insert(SessionUser(user.as_ref().map(UserView::from)));
+    req.extensions_mut().insert(PageFlash(flash));
     let mut res = next.run(req).await;
     if forbidden {
         *res.status_mut() = AppError::Forbidden.status();

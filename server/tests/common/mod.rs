@@ -354,6 +354,26 @@ impl TestApp {
         self.get(client, path).await.text().await.unwrap()
     }
 
+    /// How a connect flow ended, as Settings › Applications then tells `client` (once: the
+    /// outcome is a one-time flash in the session): `"{provider}:{outcome}"`, e.g. `"x:taken"`.
+    /// Asserts that the callback's answer `res` sent the browser to the provider's card.
+    pub async fn outcome(&self, client: &Client, res: Response) -> String {
+        self.outcome_page(client, res).await.0
+    }
+
+    /// [`TestApp::outcome`], and the page that showed it.
+    pub async fn outcome_page(&self, client: &Client, res: Response) -> (String, String) {
+        assert_eq!(res.status(), StatusCode::SEE_OTHER, "{:?}", res.headers());
+        let back = location(res.headers()).unwrap().to_owned();
+        let provider = back
+            .strip_prefix("/settings/applications#app-")
+            .unwrap_or_else(|| panic!("not sent to a card of Applications: {back}"))
+            .to_owned();
+        let page = self.page(client, "/settings/applications").await;
+        let shown = format!("{provider}:{}", shown_outcome(&page).unwrap_or("none"));
+        (shown, page)
+    }
+
     /// Calls a server function the way the hydrated app does (form-encoded POST).
     pub async fn call(&self, client: &Client, endpoint: &str, form: &[(&str, &str)]) -> Response {
         client
@@ -456,6 +476,12 @@ pub async fn app_error(res: Response) -> AppError {
     let body = res.text().await.unwrap();
     serde_json::from_str(&body)
         .unwrap_or_else(|e| panic!("not an AppError ({status}): {body:?}: {e}"))
+}
+
+/// The outcome a page shows (`data-outcome` of its notice), if any.
+pub fn shown_outcome(page: &str) -> Option<&str> {
+    let rest = page.split_once("data-outcome=\"")?.1;
+    rest.split_once('"').map(|(outcome, _)| outcome)
 }
 
 /// The `Location` header, if any.
