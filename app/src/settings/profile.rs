@@ -3,14 +3,18 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use super::api::{UpdateProfile, list_profile_links};
+use super::delete_account_form::DeleteAccountForm;
+use super::password_form::ChangePasswordForm;
+use super::session_list::SessionList;
 use crate::accounts::UserView;
+use crate::accounts::api::ChangePassword;
 use crate::accounts::guard::use_auth;
 use crate::components::{Avatar, ErrorAlert, Flash, TextField};
 use crate::connections::{ConnectionView, ProviderId};
 use crate::error::AppError;
 
-/// Settings › Profile: who you are on this server, your connected profiles, and the form to
-/// change your name and picture.
+/// Settings › Profile: who you are on this server, your connected profiles, the form to change
+/// your name and picture; your password, where you are signed in, and deleting the account.
 #[component]
 pub fn ProfilePage() -> impl IntoView {
     let auth = use_auth();
@@ -20,6 +24,7 @@ pub fn ProfilePage() -> impl IntoView {
     let saved =
         move || matches!(save.value().get(), Some(Ok(()))) || query.read().get("saved").is_some();
     let links = Resource::new(|| (), |_| list_profile_links());
+    let change_password = ServerAction::<ChangePassword>::new();
     // The header and the card show the name and picture: reload them once a save succeeds.
     Effect::new(move |_| {
         if matches!(save.value().get(), Some(Ok(()))) {
@@ -47,6 +52,9 @@ pub fn ProfilePage() -> impl IntoView {
                 })
             })}
         </Suspense>
+        <ChangePasswordForm action=change_password/>
+        <SessionList changed=change_password.version()/>
+        <DeleteAccountForm/>
     }
 }
 
