@@ -7,6 +7,7 @@ pub mod components;
 pub mod connections;
 #[cfg(feature = "ssr")]
 pub mod crypto;
+pub mod dates;
 pub mod error;
 pub mod flash;
 mod home;

@@ -14,3 +14,17 @@ pub fn is_plain_form_post() -> bool {
             .is_some_and(|v| v.contains("text/html"))
     })
 }
+
+/// The browser's `User-Agent`, cut to `max_chars` characters and without control characters;
+/// `None` when absent or empty.
+pub fn user_agent(max_chars: usize) -> Option<String> {
+    let parts = use_context::<Parts>()?;
+    let raw = parts.headers.get(header::USER_AGENT)?.to_str().ok()?;
+    let clean: String = raw
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(max_chars)
+        .collect();
+    let clean = clean.trim();
+    (!clean.is_empty()).then(|| clean.to_owned())
+}

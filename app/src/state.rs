@@ -19,6 +19,30 @@ pub struct SiteConfig {
     pub sandbox_url: Option<Url>,
     /// How links are kept true over time.
     pub health: HealthPolicy,
+    /// How long a browser stays signed in.
+    pub sessions: SessionPolicy,
+}
+
+/// How long a session lasts, and how often its use is written down.
+#[derive(Debug, Clone, Copy)]
+pub struct SessionPolicy {
+    /// A session unused this long ends (the cookie's `Max-Age`, renewed as it is used).
+    pub idle: chrono::Duration,
+    /// A session ends this long after sign-in however much it is used, so a stolen cookie
+    /// does not live forever.
+    pub absolute: chrono::Duration,
+    /// Use is written to the session row at most this often: not a write per request.
+    pub touch_every: chrono::Duration,
+}
+
+impl Default for SessionPolicy {
+    fn default() -> Self {
+        Self {
+            idle: chrono::Duration::days(14),
+            absolute: chrono::Duration::days(30),
+            touch_every: chrono::Duration::seconds(60),
+        }
+    }
 }
 
 /// How often a link is looked at, and how long one instance may hold it.

@@ -32,7 +32,7 @@ for (const p of ALL) {
     if (p !== 'google') {
       await expect(card.getByRole('link', { name: `View profile on ${label}` })).toHaveAttribute('href', new RegExp(`^${SANDBOX}/`));
     }
-    await expect(card.getByText(/^\d{1,2} \w+ \d{4}, \d{2}:\d{2} UTC$/)).toBeVisible();
+    await expect(card.getByText(/^\d{1,2} \w+ \d{4} at \d{2}:\d{2} UTC$/)).toBeVisible();
     await expect(card.getByRole('link', { name: `Manage Orga Connect's access on ${label}` })).toHaveAttribute('href', new RegExp(`^${SANDBOX}`));
     await page.screenshot({ path: `screenshots/applications-${p}.png`, fullPage: true });
 

@@ -9,6 +9,7 @@ mod m20261128_000004_create_oauth_states;
 mod m20261128_000005_create_connected_accounts;
 mod m20261130_000006_fold_provider_endpoints;
 mod m20261130_000007_track_link_health;
+mod m20261201_000008_rebuild_sessions;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000005_create_connected_accounts::Migration),
             Box::new(m20261130_000006_fold_provider_endpoints::Migration),
             Box::new(m20261130_000007_track_link_health::Migration),
+            Box::new(m20261201_000008_rebuild_sessions::Migration),
         ]
     }
 }

@@ -51,6 +51,8 @@ pub struct Config {
     pub sandbox_control_token: Option<String>,
     /// The link-health job: `HEALTH_INTERVAL_SECS`, `HEALTH_CONCURRENCY`, `HEALTH_RECHECK_SECS`.
     pub health: HealthJob,
+    /// `SESSION_LIFETIME_DAYS`: a session ends this long after sign-in, however active.
+    pub session_lifetime: std::time::Duration,
 }
 
 /// How the link-health job runs.
@@ -96,8 +98,10 @@ impl Config {
         }
         let provider_timeout = provider_timeout(&lookup)?;
         let health = health_job(&lookup)?;
+        let session_days = number(&lookup, "SESSION_LIFETIME_DAYS", 30, 1..=365)?;
         Ok(Self {
             health,
+            session_lifetime: std::time::Duration::from_secs(session_days * 86_400),
             provider_timeout,
             secret_key: lookup("SECRET_KEY"),
             secret_key_file: lookup("SECRET_KEY_FILE")
@@ -126,6 +130,11 @@ impl Config {
                 recheck_every: chrono::Duration::from_std(self.health.recheck)
                     .unwrap_or(chrono::Duration::days(1)),
                 ..app::state::HealthPolicy::default()
+            },
+            sessions: app::state::SessionPolicy {
+                absolute: chrono::Duration::from_std(self.session_lifetime)
+                    .unwrap_or(chrono::Duration::days(30)),
+                ..app::state::SessionPolicy::default()
             },
         }
     }
@@ -267,6 +276,7 @@ mod tests {
         assert!(config(&[("SANDBOX_ADDR", "x")]).is_err());
         assert!(config(&[("PROVIDER_TIMEOUT_MS", "0")]).is_err());
         assert!(config(&[("PROVIDER_TIMEOUT_MS", "soon")]).is_err());
+        assert!(config(&[("SESSION_LIFETIME_DAYS", "0")]).is_err());
     }
 
     #[test]

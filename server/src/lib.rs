@@ -134,7 +134,7 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let cleanup = tokio::spawn(
-        session_store::SeaOrmSessionStore::new(state.db.clone())
+        session_store::SeaOrmSessionStore::new(state.db.clone(), state.site.sessions.absolute)
             .delete_expired_every(Duration::from_secs(15 * 60)),
     );
     // Without TCP_NODELAY, small SSR responses wait on Nagle's algorithm: 766 req/s instead of

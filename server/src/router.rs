@@ -25,7 +25,9 @@ use app::{App, shell};
 
 use crate::avatars::serve_avatar;
 use crate::health::healthz;
-use crate::middleware::{guard_pages, refuse_cross_site, remember_plain_posts};
+use crate::middleware::{
+    guard_pages, note_session_activity, refuse_cross_site, remember_plain_posts,
+};
 use crate::session_store::SeaOrmSessionStore;
 use crate::{meta_callbacks, oauth};
 
@@ -56,6 +58,7 @@ pub fn build_router(state: AppState) -> Router {
         .fallback(file_and_error_handler::<AppState, _>(shell))
         .layer(from_fn_with_state(state.clone(), guard_pages))
         .layer(axum::middleware::from_fn(remember_plain_posts))
+        .layer(from_fn_with_state(state.clone(), note_session_activity))
         .layer(session_layer(&state))
         .layer(from_fn_with_state(state.clone(), refuse_cross_site))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
@@ -77,7 +80,8 @@ pub fn build_router(state: AppState) -> Router {
 }
 
 fn session_layer(state: &AppState) -> SessionManagerLayer<SeaOrmSessionStore> {
-    SessionManagerLayer::new(SeaOrmSessionStore::new(state.db.clone()))
+    let policy = state.site.sessions;
+    SessionManagerLayer::new(SeaOrmSessionStore::new(state.db.clone(), policy.absolute))
         .with_name(if state.site.secure_cookies() {
             SECURE_SESSION_COOKIE
         } else {
@@ -88,7 +92,10 @@ fn session_layer(state: &AppState) -> SessionManagerLayer<SeaOrmSessionStore> {
         .with_same_site(SameSite::Lax)
         .with_http_only(true)
         .with_secure(state.site.secure_cookies())
-        .with_expiry(Expiry::OnInactivity(time::Duration::days(14)))
+        // Renewed as the session is used (`note_session_activity`), so it really is inactivity.
+        .with_expiry(Expiry::OnInactivity(time::Duration::seconds(
+            policy.idle.num_seconds(),
+        )))
 }
 
 /// `/pkg`: the hashed JS, WASM and CSS; precompressed copies when the release build made them,

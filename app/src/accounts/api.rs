@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use super::UserView;
+use super::{SessionView, UserView};
 use crate::error::AppError;
 
 /// The signed-in user, or `None` for a visitor.
@@ -70,4 +70,51 @@ pub async fn sign_out() -> Result<(), AppError> {
     super::session::current_session().await?.flush().await?;
     leptos_axum::redirect("/");
     Ok(())
+}
+
+/// Changes the signed-in user's password: the current one is asked again, the new one is
+/// checked as at sign-up. Every other session of the user is signed out, and this one gets a
+/// new id. A plain form post returns to the Profile page.
+#[server(endpoint = "change_password")]
+pub async fn change_password(
+    current_password: String,
+    new_password: String,
+) -> Result<(), AppError> {
+    let user = super::session::require_user().await?;
+    let state = crate::state::AppState::current()?;
+    let (session, keep) = super::session::current_session_key().await?;
+    super::users::change_password(&state.db, user.id, &keep, &current_password, &new_password)
+        .await?;
+    session.cycle_id().await?;
+    Ok(())
+}
+
+/// The signed-in user's sessions, this browser's first.
+#[server(endpoint = "list_sessions")]
+pub async fn list_sessions() -> Result<Vec<SessionView>, AppError> {
+    let user = super::session::require_user().await?;
+    let state = crate::state::AppState::current()?;
+    let (_, current) = super::session::current_session_key().await?;
+    super::sessions::list_sessions(&state, user.id, &current).await
+}
+
+/// Signs out one of the user's other sessions, named by its `key` (from `list_sessions`).
+/// Anyone else's session, or this one, is `NotFound`.
+#[server(endpoint = "sign_out_session")]
+pub async fn sign_out_session(key: String) -> Result<(), AppError> {
+    let user = super::session::require_user().await?;
+    let state = crate::state::AppState::current()?;
+    let (_, current) = super::session::current_session_key().await?;
+    super::sessions::end_session(&state.db, user.id, &key, &current).await?;
+    Ok(())
+}
+
+/// Signs out every session of the user but this one; answers how many ended.
+#[server(endpoint = "sign_out_other_sessions")]
+pub async fn sign_out_other_sessions() -> Result<u64, AppError> {
+    let user = super::session::require_user().await?;
+    let state = crate::state::AppState::current()?;
+    let (_, current) = super::session::current_session_key().await?;
+    let ended = super::sessions::end_other_sessions(&state.db, user.id, &current).await?;
+    Ok(ended)
 }

@@ -1,4 +1,5 @@
-//! Accounts: sign up, sign in, sign out, the current user and the page guards.
+//! Accounts: sign up, sign in, sign out, the current user and the page guards; changing the
+//! password, and the user's signed-in sessions.
 
 pub mod api;
 pub mod guard;
@@ -7,6 +8,10 @@ pub mod pages;
 pub mod passwords;
 #[cfg(feature = "ssr")]
 pub mod session;
+#[cfg(feature = "ssr")]
+pub mod sessions;
+#[cfg(feature = "ssr")]
+pub mod user_agent;
 #[cfg(feature = "ssr")]
 pub mod users;
 pub mod validate;
@@ -46,4 +51,24 @@ impl UserView {
     pub fn initials(&self) -> String {
         crate::components::initials(&self.display_name())
     }
+}
+
+/// One of the user's signed-in sessions, as the Profile page lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionView {
+    /// Which session: the SHA-256 of its id, as the `sessions` table keys it (never the id,
+    /// which is the cookie). Useful only to its owner, to sign it out.
+    pub key: String,
+    /// "Chrome on Linux", from the browser's `User-Agent` at sign-in.
+    pub device: String,
+    /// When it signed in (RFC 3339).
+    pub signed_in_at: String,
+    /// The same for people: "1 December 2026 at 14:05 UTC".
+    pub signed_in_words: String,
+    /// When it was last used, to the minute (RFC 3339).
+    pub last_seen_at: String,
+    /// The same, relative to when the list was made: "5 minutes ago".
+    pub last_seen_ago: String,
+    /// Whether this is the session of the browser asking.
+    pub current: bool,
 }

@@ -14,12 +14,60 @@ use crate::state::AppState;
 
 /// The session key under which the signed-in user's id is kept.
 pub const SESSION_USER_ID: &str = "user_id";
+/// The browser's `User-Agent` at sign-in, to tell sessions apart in the list.
+pub const SESSION_USER_AGENT: &str = "user_agent";
+/// When the user signed in (Unix seconds); kept when the id is cycled, so a password change
+/// does not restart the session's absolute lifetime.
+pub const SESSION_SIGNED_IN_AT: &str = "signed_in_at";
+/// When the session was last used (Unix seconds), to the minute.
+pub const SESSION_LAST_SEEN_AT: &str = "last_seen_at";
 
 /// Starts a signed-in session for `user`, with a new session id (against session fixation).
 pub async fn start_session(session: &Session, user: &user::Model) -> Result<(), AppError> {
+    use crate::db::entities::session::MAX_USER_AGENT_CHARS;
+    let now = chrono::Utc::now().timestamp();
     session.cycle_id().await?;
     session.insert(SESSION_USER_ID, user.id).await?;
+    session.insert(SESSION_SIGNED_IN_AT, now).await?;
+    session.insert(SESSION_LAST_SEEN_AT, now).await?;
+    match crate::request::user_agent(MAX_USER_AGENT_CHARS) {
+        Some(agent) => session.insert(SESSION_USER_AGENT, agent).await?,
+        None => {
+            session.remove_value(SESSION_USER_AGENT).await?;
+        }
+    }
     Ok(())
+}
+
+/// Writes down that a signed-in session is in use, at most once per `every`: the session is
+/// then saved (its row's `last_seen_at` and inactivity expiry move on) and its cookie sent
+/// again with a fresh `Max-Age`. A visitor's session is left alone.
+pub async fn note_activity(session: &Session, every: chrono::Duration) -> Result<(), AppError> {
+    if session.get::<i64>(SESSION_USER_ID).await?.is_none() {
+        return Ok(());
+    }
+    let now = chrono::Utc::now().timestamp();
+    let seen = session.get::<i64>(SESSION_LAST_SEEN_AT).await?.unwrap_or(0);
+    if now - seen >= every.num_seconds() {
+        session.insert(SESSION_LAST_SEEN_AT, now).await?;
+    }
+    Ok(())
+}
+
+/// The key of a session in the `sessions` table: the SHA-256 of its id. `None` before the
+/// session has an id (a visitor's first request, or right after the id was cycled).
+pub fn session_key(session: &Session) -> Option<String> {
+    session
+        .id()
+        .map(|id| crate::crypto::sha256_hex(id.to_string()))
+}
+
+/// The current request's session and its key; a signed-in request always has both, so none
+/// is `Unauthorized`.
+pub async fn current_session_key() -> Result<(Session, String), AppError> {
+    let session = current_session().await?;
+    let key = session_key(&session).ok_or(AppError::Unauthorized)?;
+    Ok((session, key))
 }
 
 /// The user a session belongs to, if it belongs to one that still exists.

@@ -1,12 +1,16 @@
-//! Accounts in the database: creating, finding, promoting and authenticating users.
+//! Accounts in the database: creating, finding, promoting and authenticating users, and
+//! changing a password.
 
 use chrono::Utc;
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set, SqlErr,
 };
 
 use super::UserView;
 use super::passwords::{dummy_hash, hash_password, verify_password};
+use super::sessions::end_other_sessions;
+use super::validate::{MAX_PASSWORD_LEN, check_new_password_in};
 use crate::db::entities::user::{self, Role};
 use crate::error::AppError;
 
@@ -100,4 +104,64 @@ pub async fn authenticate(
             Err(AppError::InvalidCredentials)
         }
     }
+}
+
+/// The user `user_id` if `password` is theirs; otherwise an error on the form field `field`.
+/// Asked again before a password change or an account deletion, so that a session left open
+/// on someone else's screen cannot do either.
+pub async fn confirm_password(
+    db: &DatabaseConnection,
+    user_id: i64,
+    field: &str,
+    password: &str,
+) -> Result<user::Model, AppError> {
+    let found = user::Entity::find_by_id(user_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::Unauthorized)?;
+    // Longer than any password we accept: not theirs, and not worth hashing.
+    if password.len() <= 4 * MAX_PASSWORD_LEN && verify_password(password, &found.password_hash) {
+        return Ok(found);
+    }
+    let message = if password.is_empty() {
+        "Enter your current password."
+    } else {
+        "That is not your current password."
+    };
+    Err(AppError::invalid(field, message))
+}
+
+/// Replaces the user's password after checking the current one (an error on
+/// `current_password`) and the new one (on `new_password`; as at sign-up, and not the same),
+/// and ends every other session of the user in the same transaction: whoever held one, with
+/// the old password or a stolen cookie, must sign in again. `keep` is the current session's
+/// key; the caller gives that session a new id.
+pub async fn change_password(
+    db: &DatabaseConnection,
+    user_id: i64,
+    keep: &str,
+    current: &str,
+    new: &str,
+) -> Result<(), AppError> {
+    confirm_password(db, user_id, "current_password", current).await?;
+    check_new_password_in("new_password", new)?;
+    if new == current {
+        return Err(AppError::invalid(
+            "new_password",
+            "Choose a password different from your current one.",
+        ));
+    }
+    // Hashed before the transaction: it takes a while, and SQLite has one writer.
+    let hash = hash_password(new)?;
+    let txn = crate::db::begin_write(db).await?;
+    user::Entity::update_many()
+        .col_expr(user::Column::PasswordHash, Expr::value(hash))
+        .col_expr(user::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(user::Column::Id.eq(user_id))
+        .exec(&txn)
+        .await?;
+    let ended = end_other_sessions(&txn, user_id, keep).await?;
+    txn.commit().await?;
+    tracing::info!(user_id, ended, "password changed");
+    Ok(())
 }

@@ -37,18 +37,23 @@ pub fn normalize_email(raw: &str) -> Result<String, AppError> {
     Ok(email)
 }
 
-/// Checks a new password's length.
+/// Checks a new password's length (the sign-up form's `password` field).
 pub fn check_new_password(password: &str) -> Result<(), AppError> {
+    check_new_password_in("password", password)
+}
+
+/// Checks a new password's length; an error names the form field `field`.
+pub fn check_new_password_in(field: &str, password: &str) -> Result<(), AppError> {
     let len = password.chars().count();
     if len < MIN_PASSWORD_LEN {
         return Err(AppError::invalid(
-            "password",
+            field,
             format!("Use at least {MIN_PASSWORD_LEN} characters for your password."),
         ));
     }
     if len > MAX_PASSWORD_LEN {
         return Err(AppError::invalid(
-            "password",
+            field,
             format!("Use at most {MAX_PASSWORD_LEN} characters for your password."),
         ));
     }

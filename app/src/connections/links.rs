@@ -1,7 +1,7 @@
 //! The user's links: storing one when a flow finishes (filling empty profile fields), the
 //! cards of Settings › Applications, and disconnecting (delete, then revoke at the provider).
 
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TryIntoModel,
 };
@@ -12,6 +12,7 @@ use super::health::next_due;
 use super::provider_store::{is_offered, is_sandbox, load_app_credentials, load_rows};
 use super::providers::{Call, ProviderProfile, Revocation, StoredTokens, TokenSet, provider_for};
 use super::{ApplicationCard, ConnectionView, LinkStatus, ProviderId, tokens};
+use crate::dates::{ago, day, day_and_time};
 use crate::db::entities::{connected_account, user};
 use crate::error::AppError;
 use crate::state::AppState;
@@ -285,7 +286,7 @@ fn connection_view(link: &connected_account::Model) -> ConnectionView {
         avatar_url: link.avatar_hash.as_deref().map(avatar_path),
         profile_url: link.profile_url.clone(),
         connected_at: link.created_at.to_rfc3339(),
-        connected_on: when(link.created_at),
+        connected_on: day_and_time(link.created_at),
         scopes: link
             .scopes
             .split([' ', ','])
@@ -294,31 +295,11 @@ fn connection_view(link: &connected_account::Model) -> ConnectionView {
             .collect(),
         status: link.status,
         problem: link.status_reason.map(|p| p.message(link.provider)),
-        status_changed_on: link
-            .status_changed_at
-            .map(|at| at.format("%-d %B %Y").to_string()),
+        status_changed_on: link.status_changed_at.map(day),
         checked_at: link.checked_at.map(|at| at.to_rfc3339()),
         checked_ago: link.checked_at.map(|at| ago(now, at)),
-        checked_on: link.checked_at.map(when),
+        checked_on: link.checked_at.map(day_and_time),
     }
-}
-
-/// "30 November 2026, 14:05 UTC": the server cannot know the reader's time zone, so it says
-/// which one it uses.
-fn when(at: DateTime<Utc>) -> String {
-    at.format("%-d %B %Y, %H:%M UTC").to_string()
-}
-
-/// "just now", "5 minutes ago", "3 hours ago", "2 days ago".
-fn ago(now: DateTime<Utc>, at: DateTime<Utc>) -> String {
-    let seconds = (now - at).num_seconds().max(0);
-    let (n, unit) = match seconds {
-        0..60 => return "just now".to_owned(),
-        60..3600 => (seconds / 60, "minute"),
-        3600..86_400 => (seconds / 3600, "hour"),
-        _ => (seconds / 86_400, "day"),
-    };
-    format!("{n} {unit}{} ago", if n == 1 { "" } else { "s" })
 }
 
 /// Deletes the user's link to `provider` and its tokens, then asks the provider to revoke the
@@ -335,34 +316,60 @@ pub async fn disconnect(
         .one(&state.db)
         .await?
         .ok_or(AppError::NotFound)?;
-    connected_account::Entity::delete_by_id(link.id)
-        .exec(&state.db)
-        .await?;
-    tracing::info!(user_id, provider = provider.slug(), "account disconnected");
-    // A link the provider removed has no tokens left to revoke.
-    if !link.access_token.is_empty()
-        && let Some(replaced) = replaced_tokens(state, &link)
-    {
-        revoke_replaced(state, provider, replaced).await;
-    }
+    let revocation = forget_link(state, &link).await?;
+    revoke_link(state, &link, revocation).await;
     Ok(())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// Disconnects every link of the user as [`disconnect`] does: all are deleted first, then
+/// their grants are revoked at the providers at once (a slow provider delays the others by
+/// nothing). Returns how many links there were.
+pub async fn disconnect_all(state: &AppState, user_id: i64) -> Result<usize, AppError> {
+    let links = connected_account::Entity::find()
+        .filter(connected_account::Column::UserId.eq(user_id))
+        .all(&state.db)
+        .await?;
+    let mut revocations = Vec::with_capacity(links.len());
+    for link in &links {
+        revocations.push((link, forget_link(state, link).await?));
+    }
+    futures::future::join_all(
+        revocations
+            .into_iter()
+            .map(|(link, revocation)| revoke_link(state, link, revocation)),
+    )
+    .await;
+    Ok(links.len())
+}
 
-    #[test]
-    fn ages_read_like_people_say_them() {
-        let now = Utc::now();
-        assert_eq!(ago(now, now), "just now");
-        assert_eq!(ago(now, now - chrono::Duration::minutes(1)), "1 minute ago");
-        assert_eq!(
-            ago(now, now - chrono::Duration::minutes(5)),
-            "5 minutes ago"
-        );
-        assert_eq!(ago(now, now - chrono::Duration::hours(3)), "3 hours ago");
-        assert_eq!(ago(now, now - chrono::Duration::days(2)), "2 days ago");
-        assert_eq!(ago(now, now + chrono::Duration::minutes(2)), "just now");
+/// Deletes a link and its tokens; returns the tokens to revoke, opened before they went.
+async fn forget_link(
+    state: &AppState,
+    link: &connected_account::Model,
+) -> Result<Option<Replaced>, AppError> {
+    // Opened first: once the row is gone, nothing else holds them.
+    // A link the provider removed has no tokens left to revoke.
+    let revocation = (!link.access_token.is_empty())
+        .then(|| replaced_tokens(state, link))
+        .flatten();
+    connected_account::Entity::delete_by_id(link.id)
+        .exec(&state.db)
+        .await?;
+    tracing::info!(
+        user_id = link.user_id,
+        provider = link.provider.slug(),
+        "account disconnected"
+    );
+    Ok(revocation)
+}
+
+/// Revokes what [`forget_link`] kept of a link, if anything.
+async fn revoke_link(
+    state: &AppState,
+    link: &connected_account::Model,
+    revocation: Option<Replaced>,
+) {
+    if let Some(replaced) = revocation {
+        revoke_replaced(state, link.provider, replaced).await;
     }
 }

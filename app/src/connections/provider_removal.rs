@@ -10,7 +10,7 @@
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
-    PaginatorTrait, QueryFilter, Set,
+    QueryFilter, Set,
 };
 use url::Url;
 
@@ -18,7 +18,7 @@ use super::ProviderId;
 use super::provider_store::load_client_secret;
 use super::signed_request::{SignedRequest, SignedRequestError, verify_signed_request};
 use crate::catalog::LinkStatus;
-use crate::db::entities::{avatar, connected_account, data_deletion, user};
+use crate::db::entities::{connected_account, data_deletion, user};
 use crate::error::AppError;
 use crate::state::AppState;
 
@@ -251,19 +251,6 @@ async fn release_picture(
         active.updated_at = Set(Utc::now());
         active.update(txn).await?;
     }
-    let (Some(hash), Some(owned)) = (&link.avatar_hash, owned) else {
-        return Ok(());
-    };
-    let links = connected_account::Entity::find()
-        .filter(connected_account::Column::AvatarHash.eq(hash.as_str()))
-        .count(txn)
-        .await?;
-    let users = user::Entity::find()
-        .filter(user::Column::AvatarUrl.eq(owned))
-        .count(txn)
-        .await?;
-    if links == 0 && users == 0 {
-        avatar::Entity::delete_by_id(hash.clone()).exec(txn).await?;
-    }
-    Ok(())
+    let hashes: Vec<String> = link.avatar_hash.iter().cloned().collect();
+    super::avatars::delete_unused(txn, &hashes).await
 }

@@ -37,6 +37,23 @@ pub async fn list_profile_links() -> Result<Vec<(ProviderId, ConnectionView)>, A
     crate::connections::links::user_connections(&state, user.id).await
 }
 
+/// Deletes the signed-in user's account once `password` is theirs: every connected account is
+/// disconnected and revoked at its provider, then everything of the user is deleted and the
+/// session ends. Lands on the home page.
+#[server(endpoint = "delete_account")]
+pub async fn delete_account(password: String) -> Result<(), AppError> {
+    let user = crate::accounts::session::require_user().await?;
+    let state = crate::state::AppState::current()?;
+    super::account_deletion::delete_account(&state, user.id, &password).await?;
+    // The row is gone already; this empties the session so the cookie is removed too.
+    crate::accounts::session::current_session()
+        .await?
+        .flush()
+        .await?;
+    leptos_axum::redirect("/");
+    Ok(())
+}
+
 /// An avatar must be an http(s) URL of reasonable length, or one of our own pictures
 /// (`/avatars/{hash}`, as a connect filled it in); empty means none.
 #[cfg(feature = "ssr")]

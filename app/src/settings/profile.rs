@@ -2,15 +2,19 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use super::api::{UpdateProfile, list_profile_links};
+use super::delete_account_form::DeleteAccountForm;
+use super::password_form::ChangePasswordForm;
+use super::session_list::SessionList;
 use crate::accounts::UserView;
+use crate::accounts::api::ChangePassword;
 use crate::accounts::guard::use_auth;
 use crate::components::{Avatar, ErrorAlert, Flash, TextField};
 use crate::connections::{ConnectionView, ProviderId};
 use crate::error::AppError;
 use crate::flash::seeded_action;
 
-/// Settings › Profile: who you are on this server, your connected profiles, and the form to
-/// change your name and picture.
+/// Settings › Profile: who you are on this server, your connected profiles, the form to change
+/// your name and picture; your password, where you are signed in, and deleting the account.
 #[component]
 pub fn ProfilePage() -> impl IntoView {
     let auth = use_auth();
@@ -18,6 +22,7 @@ pub fn ProfilePage() -> impl IntoView {
     let error = Signal::derive(move || save.value().get().and_then(Result::err));
     let saved = move || matches!(save.value().get(), Some(Ok(())));
     let links = Resource::new(|| (), |_| list_profile_links());
+    let change_password = crate::flash::seeded_action::<ChangePassword>(|_| true);
     // The header and the card show the name and picture: reload them once a save succeeds.
     Effect::new(move |_| {
         if matches!(save.value().get(), Some(Ok(()))) {
@@ -45,6 +50,9 @@ pub fn ProfilePage() -> impl IntoView {
                 })
             })}
         </Suspense>
+        <ChangePasswordForm action=change_password/>
+        <SessionList changed=change_password.version()/>
+        <DeleteAccountForm/>
     }
 }
 

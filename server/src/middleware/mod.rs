@@ -1,9 +1,12 @@
-//! Request middleware: cross-site request refusal, the page guards, and plain form posts.
+//! Request middleware: cross-site request refusal, session activity, plain form posts and the
+//! page guards.
 
 mod cross_site;
 mod page_guard;
 mod plain_forms;
+mod session_activity;
 
 pub use cross_site::refuse_cross_site;
 pub use page_guard::guard_pages;
 pub use plain_forms::remember_plain_posts;
+pub use session_activity::note_session_activity;

@@ -16,6 +16,7 @@ use server::config::Config;
 
 mod connect_flow;
 pub mod sandbox_harness;
+pub mod sessions;
 
 /// Runs each named `async fn name(app: TestApp)` once on SQLite and once on PostgreSQL (the
 /// PostgreSQL run needs `TEST_DATABASE_URL`; `.ci/run` sets it).

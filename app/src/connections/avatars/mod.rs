@@ -10,7 +10,9 @@ mod normalise;
 
 use chrono::Utc;
 use sea_orm::sea_query::{Expr, OnConflict};
-use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, Set};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set,
+};
 use url::Url;
 
 pub use fetch::{MAX_PICTURE_BYTES, MAX_REDIRECTS, fetch_picture};
@@ -183,6 +185,28 @@ async fn fill_user_avatar(
         .filter(unset)
         .exec(&state.db)
         .await?;
+    Ok(())
+}
+
+/// Deletes those of our pictures `hashes` that no link and no user uses any more: once a
+/// link or a user goes, the picture it alone used goes with it. Shared pictures stay.
+pub async fn delete_unused(
+    db: &impl ConnectionTrait,
+    hashes: &[String],
+) -> Result<(), sea_orm::DbErr> {
+    for hash in hashes {
+        let links = connected_account::Entity::find()
+            .filter(connected_account::Column::AvatarHash.eq(hash.as_str()))
+            .count(db)
+            .await?;
+        let users = user::Entity::find()
+            .filter(user::Column::AvatarUrl.eq(avatar_path(hash)))
+            .count(db)
+            .await?;
+        if links == 0 && users == 0 {
+            avatar::Entity::delete_by_id(hash.clone()).exec(db).await?;
+        }
+    }
     Ok(())
 }
 
