@@ -6,8 +6,8 @@ mod field;
 mod hydrated;
 mod status_pages;
 
-pub use alert::{ErrorAlert, Flash};
+pub use alert::{ErrorAlert, Flash, TRANSIENT_FOR, TransientFlash};
 pub use avatar::{Avatar, initials};
-pub use field::TextField;
+pub use field::{CheckField, TextField};
 pub use hydrated::mark_hydrated;
 pub use status_pages::{Forbidden, NotFound};
