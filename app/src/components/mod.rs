@@ -4,10 +4,12 @@ mod alert;
 mod avatar;
 mod field;
 mod hydrated;
+mod provider_mark;
 mod status_pages;
 
 pub use alert::{ErrorAlert, Flash, TRANSIENT_FOR, TransientFlash};
 pub use avatar::{Avatar, initials};
 pub use field::{CheckField, TextField};
 pub use hydrated::mark_hydrated;
+pub use provider_mark::ProviderMark;
 pub use status_pages::{Forbidden, NotFound};

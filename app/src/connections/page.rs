@@ -6,7 +6,7 @@ use leptos_router::hooks::use_query_map;
 
 use super::api::{DisconnectAccount, RefreshConnection, list_applications};
 use super::{ApplicationCard, ConnectOutcome, ConnectionView, LinkStatus, ProviderId};
-use crate::components::{Avatar, Flash};
+use crate::components::{Avatar, Flash, ProviderMark};
 
 /// The outcome a flow or a form post came back with, from the query string.
 fn outcome_from_query(
@@ -90,7 +90,7 @@ fn AppCard(
     view! {
         <section node_ref=node class="card app-card" aria-labelledby=labelled_by>
             <div class="provider-head">
-                <span class=format!("provider-logo provider-{}", p.slug()) aria-hidden="true">{p.label().chars().next()}</span>
+                <ProviderMark provider=p/>
                 <h2 id=heading>{p.label()}</h2>
                 {card.sandbox.then(|| view! { <span class="badge badge-sandbox" title="Uses the built-in provider sandbox, not the real provider">"Sandbox"</span> })}
                 {card.connection.as_ref().map(|c| status_badge(c.status))}
