@@ -28,8 +28,9 @@ pub enum AppError {
         message: String,
     },
     /// Several form values are not acceptable at once; each names its field, so a form can show
-    /// every message beside its own field in one round trip.
-    #[error("Please correct the highlighted fields.")]
+    /// every message beside its own field in one round trip. (Its text, for the CLI and logs,
+    /// is every message; a form sums up instead, see `components::ErrorAlert`.)
+    #[error("{}", every_message(.0))]
     InvalidFields(Vec<FieldError>),
     /// Wrong email or password; deliberately does not say which.
     #[error("Wrong email or password.")]
@@ -61,6 +62,12 @@ pub struct FieldError {
     pub field: String,
     /// What is wrong, in plain words.
     pub message: String,
+}
+
+/// The messages of several fields, one after the other.
+fn every_message(fields: &[FieldError]) -> String {
+    let messages: Vec<&str> = fields.iter().map(|f| f.message.as_str()).collect();
+    messages.join(" ")
 }
 
 impl AppError {
@@ -194,6 +201,7 @@ mod tests {
         assert_eq!(many.message_for("password").as_deref(), Some("Too short."));
         assert_eq!(many.message_for("email"), None);
         assert_eq!(many.status_code(), 400);
+        assert_eq!(many.to_string(), "Enter your name. Too short.");
     }
 
     #[test]

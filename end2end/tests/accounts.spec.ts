@@ -99,7 +99,7 @@ test('the header keeps to one line on a phone', async ({ page }) => {
   await page.setViewportSize({ width: 375, height: 740 });
   const header = page.locator('header.topbar');
   const oneLine = async () => {
-    const brand = await page.getByRole('link', { name: 'Orga Connect' }).boundingBox();
+    const brand = await page.getByRole('link', { name: 'Orga Connect', exact: true }).boundingBox();
     const box = await header.boundingBox();
     expect(brand && box).toBeTruthy();
     // One row: the header is no taller than its tallest item plus its padding.
