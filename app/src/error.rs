@@ -27,6 +27,11 @@ pub enum AppError {
         /// What is wrong, in plain words.
         message: String,
     },
+    /// Several form values are not acceptable at once; each names its field, so a form can show
+    /// every message beside its own field in one round trip. (Its text, for the CLI and logs,
+    /// is every message; a form sums up instead, see `components::ErrorAlert`.)
+    #[error("{}", every_message(.0))]
+    InvalidFields(Vec<FieldError>),
     /// Wrong email or password; deliberately does not say which.
     #[error("Wrong email or password.")]
     InvalidCredentials,
@@ -50,6 +55,21 @@ pub enum AppError {
     Internal,
 }
 
+/// One form field's problem, in plain words.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    /// The form field the message belongs to (`email`, `token_url`…).
+    pub field: String,
+    /// What is wrong, in plain words.
+    pub message: String,
+}
+
+/// The messages of several fields, one after the other.
+fn every_message(fields: &[FieldError]) -> String {
+    let messages: Vec<&str> = fields.iter().map(|f| f.message.as_str()).collect();
+    messages.join(" ")
+}
+
 impl AppError {
     /// A validation error attached to one form field.
     pub fn invalid(field: &str, message: impl Into<String>) -> Self {
@@ -59,11 +79,63 @@ impl AppError {
         }
     }
 
-    /// The form field this error belongs to, if any.
+    /// Several checks' errors as one: the first error that is not about a field (it is what
+    /// the person must hear), else every field's message (one stays the plain `Invalid`, as a
+    /// single check returns it). `None` when there was no error.
+    pub fn gather(errors: impl IntoIterator<Item = AppError>) -> Option<Self> {
+        let mut fields = Vec::new();
+        for err in errors {
+            match err {
+                Self::Invalid {
+                    field: Some(field),
+                    message,
+                } => fields.push(FieldError { field, message }),
+                Self::InvalidFields(more) => fields.extend(more),
+                other => return Some(other),
+            }
+        }
+        match fields.len() {
+            0 => None,
+            1 => fields
+                .pop()
+                .map(|FieldError { field, message }| Self::Invalid {
+                    field: Some(field),
+                    message,
+                }),
+            _ => Some(Self::InvalidFields(fields)),
+        }
+    }
+
+    /// The form field this error belongs to (the first one, when there are several), if any.
     pub fn field(&self) -> Option<&str> {
         match self {
             Self::Invalid { field, .. } => field.as_deref(),
+            Self::InvalidFields(fields) => fields.first().map(|f| f.field.as_str()),
             _ => None,
+        }
+    }
+
+    /// What is wrong with `field`, when this error names it.
+    pub fn message_for(&self, field: &str) -> Option<String> {
+        match self {
+            Self::Invalid {
+                field: Some(f),
+                message,
+            } if f == field => Some(message.clone()),
+            Self::InvalidFields(fields) => fields
+                .iter()
+                .find(|f| f.field == field)
+                .map(|f| f.message.clone()),
+            _ => None,
+        }
+    }
+
+    /// How many form fields this error names: their messages are shown beside them.
+    pub fn field_count(&self) -> usize {
+        match self {
+            Self::Invalid { field: Some(_), .. } => 1,
+            Self::InvalidFields(fields) => fields.len(),
+            _ => 0,
         }
     }
 
@@ -72,7 +144,7 @@ impl AppError {
         match self {
             Self::Unauthorized | Self::InvalidCredentials => 401,
             Self::Forbidden => 403,
-            Self::Invalid { .. } | Self::BadRequest(_) => 400,
+            Self::Invalid { .. } | Self::InvalidFields(_) | Self::BadRequest(_) => 400,
             Self::EmailTaken => 409,
             Self::NotFound => 404,
             Self::Provider(_) | Self::Network => 502,
@@ -107,6 +179,35 @@ impl FromServerFnError for AppError {
         http_status::apply_to_server_fn_response(self);
         <JsonEncoding as leptos::server_fn::Encodes<Self>>::encode(self)
             .unwrap_or_else(|_| leptos::server_fn::Bytes::from_static(b"\"Internal\""))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gather_keeps_every_field_message_in_order() {
+        assert_eq!(AppError::gather([]), None);
+        let one = AppError::gather([AppError::invalid("email", "Bad email.")]);
+        assert_eq!(one, Some(AppError::invalid("email", "Bad email.")));
+        let many = AppError::gather([
+            AppError::invalid("name", "Enter your name."),
+            AppError::invalid("password", "Too short."),
+        ])
+        .unwrap_or(AppError::Internal);
+        assert_eq!(many.field(), Some("name"));
+        assert_eq!(many.field_count(), 2);
+        assert_eq!(many.message_for("password").as_deref(), Some("Too short."));
+        assert_eq!(many.message_for("email"), None);
+        assert_eq!(many.status_code(), 400);
+        assert_eq!(many.to_string(), "Enter your name. Too short.");
+    }
+
+    #[test]
+    fn an_error_that_is_not_about_a_field_wins() {
+        let gathered = AppError::gather([AppError::invalid("name", "x"), AppError::EmailTaken]);
+        assert_eq!(gathered, Some(AppError::EmailTaken));
     }
 }
 

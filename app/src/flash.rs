@@ -12,8 +12,7 @@ use leptos::server_fn::ServerFn;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use crate::catalog::ProviderId;
-use crate::connections::ConnectOutcome;
+use crate::catalog::{ConnectOutcome, ProviderId};
 use crate::error::AppError;
 
 /// The id of the `<script type="application/json">` carrying the page's flash.

@@ -16,7 +16,9 @@ pub fn Header() -> impl IntoView {
         <header class="topbar">
             <A href="/" attr:class="brand">
                 <span class="brand-mark" aria-hidden="true">"O"</span>
-                <span>"Orga Connect"</span>
+                // Visually hidden on a narrow screen, so the header keeps to one line; still
+                // the link's name.
+                <span class="brand-name">"Orga Connect"</span>
             </A>
             <nav class="topnav" aria-label="Main">
                 {move || match auth.user.get() {

@@ -46,16 +46,71 @@ test('sign-up explains bad input beside the form', async ({ page }) => {
   await signUp(page, 'Second Owner', email, { expectError: true });
   await expect(page.getByRole('alert')).toContainText('already exists');
 
+  // A field's message is said once, beside the field; the alert on top only sums up.
   await page.getByLabel('Email').fill('not-an-email');
   await page.getByRole('button', { name: 'Create account' }).click();
-  await expect(page.getByRole('alert')).toContainText('valid email address');
+  await expect(page.getByRole('alert')).toHaveText('Please correct the highlighted field.');
   await expect(page.getByLabel('Email')).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.getByLabel('Email')).toHaveAccessibleDescription('Enter a valid email address, like name@example.com.');
+  await expect(page.getByLabel('Email')).toBeFocused();
 
   await page.getByLabel('Email').fill(uniqueEmail('short'));
   await page.getByLabel('Password').fill('short');
   await page.getByRole('button', { name: 'Create account' }).click();
-  await expect(page.getByRole('alert')).toContainText('at least 8 characters');
+  await expect(page.getByText('Use at least 8 characters for your password.')).toHaveCount(1);
   await page.screenshot({ path: 'screenshots/signup-error.png', fullPage: true });
+});
+
+test('sign-up lists every mistake at once, each once, beside its field', async ({ page }) => {
+  await open(page, '/signup');
+  await page.getByLabel('Name').fill('  ');
+  await page.getByLabel('Email').fill('nope');
+  await page.getByLabel('Password').fill('short');
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page.getByRole('alert')).toHaveText('Please correct the highlighted fields.');
+  for (const [label, message] of [
+    ['Name', 'Enter your name.'],
+    ['Email', 'Enter a valid email address, like name@example.com.'],
+    ['Password', 'Use at least 8 characters for your password.'],
+  ]) {
+    await expect(page.getByText(message, { exact: true })).toHaveCount(1);
+    await expect(page.getByLabel(label, { exact: true })).toHaveAttribute('aria-invalid', 'true');
+  }
+  // The first field to correct has the keyboard.
+  await expect(page.getByLabel('Name', { exact: true })).toBeFocused();
+});
+
+test('a signed-in user opening sign-in or sign-up is sent on', async ({ page }) => {
+  await signUp(page, 'Sam Signed', uniqueEmail('signed'));
+  await page.goto('/signin?next=/settings/applications');
+  await expect(page).toHaveURL(/\/settings\/applications$/);
+  await page.goto('/signup');
+  await expect(page).toHaveURL(/\/settings\/profile$/);
+});
+
+test('the app has one address: 127.0.0.1 leads to localhost', async ({ page, baseURL }) => {
+  const app = new URL(baseURL ?? 'http://localhost:3800');
+  test.skip(app.hostname !== 'localhost', 'needs PUBLIC_URL on localhost, as ./scripts/test sets it');
+  await page.goto(`http://127.0.0.1:${app.port}/signin?next=/settings/profile`);
+  await expect(page).toHaveURL(`${app.origin}/signin?next=/settings/profile`);
+});
+
+test('the header keeps to one line on a phone', async ({ page }) => {
+  await page.setViewportSize({ width: 375, height: 740 });
+  const header = page.locator('header.topbar');
+  const oneLine = async () => {
+    const brand = await page.getByRole('link', { name: 'Orga Connect', exact: true }).boundingBox();
+    const box = await header.boundingBox();
+    expect(brand && box).toBeTruthy();
+    // One row: the header is no taller than its tallest item plus its padding.
+    expect(box!.height).toBeLessThan(brand!.height + 30);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+  };
+  await open(page, '/');
+  await oneLine();
+  await signUp(page, 'Maximilian Alexander Longname-Smith', uniqueEmail('phone'));
+  await oneLine();
+  await page.screenshot({ path: 'screenshots/header-375.png' });
 });
 
 test('pages look right', async ({ page }) => {

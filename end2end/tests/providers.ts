@@ -97,8 +97,19 @@ export async function configureProvider(browser: Browser, p: Slug, opts: { enabl
   for (const [label, value] of Object.entries(await sandboxSettings(p))) {
     await card.getByLabel(label, { exact: true }).fill(value);
   }
-  await card.getByRole('button', { name: `Save ${LABELS[p]}` }).click();
-  await expect(card.getByText(`${LABELS[p]} settings saved.`)).toBeVisible();
+  const save = card.getByRole('button', { name: `Save ${LABELS[p]}` });
+  await save.click();
+  const saved = card.getByText(`${LABELS[p]} settings saved.`);
+  if (!(opts.enabled ?? true)) {
+    // People may have it connected: the server asks before it stops offering it.
+    const confirm = card.getByLabel(new RegExp(`^Yes, stop offering ${LABELS[p]} to `));
+    await expect(saved.or(confirm)).toBeVisible();
+    if (await confirm.isVisible()) {
+      await confirm.check();
+      await save.click();
+    }
+  }
+  await expect(saved).toBeVisible();
   await context.close();
 }
 

@@ -11,6 +11,7 @@ use app::accounts::users::{NewUser, create_user, promote_to_admin};
 use app::accounts::validate::{check_new_password, clean_name, normalize_email, split_name};
 use app::admin::ProviderSettingsInput;
 use app::admin::configure::{admin_view, configure_provider, input_from_row};
+use app::admin::usage::connected_users_by_provider;
 use app::connections::provider_store::{load_row, load_rows};
 use app::connections::{ProviderId, ProviderSettings};
 use app::db::entities::user::Role;
@@ -158,19 +159,22 @@ async fn list_providers(
     config: &Config,
 ) -> Result<(), StartError> {
     let site = config.site();
+    let users = connected_users_by_provider(db).await?;
     for row in load_rows(db).await? {
-        let view = admin_view(&row, &site);
+        let count = users.get(&row.provider).copied().unwrap_or(0);
+        let view = admin_view(&row, &site, count);
         let status = match (view.offered, view.enabled) {
             (true, _) => "offered",
             (false, true) => "incomplete",
             (false, false) => "disabled",
         };
         println!(
-            "{:<10} {:<12} client_id={:?} secret={} redirect_uri={}",
+            "{:<10} {:<12} client_id={:?} secret={} users={} redirect_uri={}",
             row.provider.slug(),
             status,
             view.client_id,
             if view.secret_set { "set" } else { "unset" },
+            view.connected_users,
             view.redirect_uri
         );
     }
@@ -194,6 +198,8 @@ async fn set_provider(
         client_id: set.client_id.unwrap_or_else(|| current.client_id.clone()),
         client_secret,
         settings: given_over_stored(&current.settings, &set.settings, given),
+        // `--enabled false` typed by an operator is the confirmation the admin page asks for.
+        confirm_disable: true,
         ..current
     };
     let cipher = crate::load_cipher(config)?;

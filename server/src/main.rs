@@ -36,6 +36,7 @@ async fn run_server(config: &Config) -> Result<(), server::StartError> {
     start_sandbox(config, &state).await?;
     let listener = tokio::net::TcpListener::bind(config.bind_addr).await?;
     tracing::info!(addr = %config.bind_addr, public_url = %config.public_url, "listening");
+    println!("Orga Connect is running: open {}", config.public_url);
     let health = server::jobs::spawn_link_health(state.clone(), config.health);
     server::serve(listener, state, server::shutdown_signal()).await?;
     if let Some(job) = health {

@@ -26,7 +26,8 @@ use app::{App, shell};
 use crate::avatars::serve_avatar;
 use crate::health::healthz;
 use crate::middleware::{
-    guard_pages, note_session_activity, refuse_cross_site, remember_plain_posts,
+    guard_pages, note_session_activity, redirect_to_canonical_host, refuse_cross_site,
+    remember_plain_posts,
 };
 use crate::session_store::SeaOrmSessionStore;
 use crate::{meta_callbacks, oauth};
@@ -67,6 +68,9 @@ pub fn build_router(state: AppState) -> Router {
         .layer(CatchPanicLayer::custom(panic_page))
         .layer(from_fn_with_state(state.clone(), security_headers))
         .layer(CompressionLayer::new())
+        // Before anything reads a cookie or renders: a request on another host goes to
+        // PUBLIC_URL's. Inside the trace layer, so that the redirects are logged too.
+        .layer(from_fn_with_state(state.clone(), redirect_to_canonical_host))
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(|req: &Request<_>| {

@@ -11,6 +11,8 @@ db_tests!(
     sign_up_signs_in_and_opens_the_profile,
     sign_up_refuses_a_taken_email_and_writes_nothing,
     sign_up_refuses_bad_input_and_writes_nothing,
+    sign_up_reports_every_field_at_once,
+    the_profile_reports_every_field_at_once,
     wrong_password_and_unknown_email_get_the_same_answer,
     sign_in_rotates_the_session_id,
     sign_out_ends_the_session,
@@ -215,4 +217,89 @@ async fn sign_in_returns_to_a_local_next_only(app: TestApp) {
             .await;
         assert_eq!(location(res.headers()), Some(expected), "next={next}");
     }
+}
+
+async fn sign_up_reports_every_field_at_once(app: TestApp) {
+    let client = app.client();
+    let res = app.sign_up(&client, "  ", "not-an-email", "short").await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    let AppError::InvalidFields(fields) = app_error(res).await else {
+        panic!("expected one answer with every field's error");
+    };
+    let named: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|f| (f.field.as_str(), f.message.as_str()))
+        .collect();
+    assert_eq!(
+        named,
+        [
+            ("name", "Enter your name."),
+            (
+                "email",
+                "Enter a valid email address, like name@example.com."
+            ),
+            ("password", "Use at least 8 characters for your password."),
+        ]
+    );
+    assert_eq!(app.count("users").await, 0);
+
+    // Without JavaScript: the form comes back with each message once, beside its field, and
+    // only a summary on top.
+    let res = client
+        .post(format!("{}/api/sign_up", app.base))
+        .header("Origin", &app.base)
+        .header("Accept", "text/html")
+        .header("Referer", format!("{}/signup", app.base))
+        .form(&[("name", " "), ("email", "nope"), ("password", "short")])
+        .send()
+        .await
+        .unwrap();
+    // Back to the Referer, the error in its query.
+    let back = location(res.headers()).unwrap().to_owned();
+    let back = back.strip_prefix(&app.base).unwrap_or(&back);
+    assert!(back.starts_with("/signup?__path="), "{back}");
+    let page = app.page(&client, back).await;
+    assert_eq!(
+        page.matches("Please correct the highlighted fields.")
+            .count(),
+        1,
+        "{page}"
+    );
+    for (field, message) in named {
+        assert_eq!(page.matches(message).count(), 1, "{message}: {page}");
+        assert!(
+            page.contains(&format!(
+                "<p id=\"field-{field}-error\" class=\"field-error\">{message}</p>"
+            )),
+            "{field} beside its field: {page}"
+        );
+    }
+}
+
+async fn the_profile_reports_every_field_at_once(app: TestApp) {
+    let client = app.signed_up("Grace Hopper", "grace@example.com").await;
+    let long = "x".repeat(101);
+    let res = app
+        .call(
+            &client,
+            "update_profile",
+            &[
+                ("first_name", long.as_str()),
+                ("last_name", long.as_str()),
+                ("avatar_url", "javascript:alert(1)"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    let err = app_error(res).await;
+    let fields: Vec<&str> = match &err {
+        AppError::InvalidFields(fields) => fields.iter().map(|f| f.field.as_str()).collect(),
+        other => panic!("expected several field errors, got {other:?}"),
+    };
+    assert_eq!(fields, ["first_name", "last_name", "avatar_url"]);
+    let first: String = app
+        .value("SELECT first_name AS v FROM users")
+        .await
+        .unwrap();
+    assert_eq!(first, "Grace", "nothing written");
 }

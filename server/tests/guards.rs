@@ -12,6 +12,7 @@ db_tests!(
     admins_see_the_admin_area,
     unknown_addresses_get_a_404_page,
     public_pages_render,
+    signed_in_users_are_sent_on_from_sign_in_and_sign_up,
 );
 
 async fn visitors_are_sent_to_sign_in_and_back(app: TestApp) {
@@ -76,5 +77,30 @@ async fn public_pages_render(app: TestApp) {
             body.contains("<label for=\"field-email\">Email</label>") || path == "/",
             "{path}: fields need labels"
         );
+    }
+}
+
+async fn signed_in_users_are_sent_on_from_sign_in_and_sign_up(app: TestApp) {
+    let client = app.signed_up("Grace Hopper", "grace@example.com").await;
+    for (path, onward) in [
+        ("/signin", "/settings/profile"),
+        ("/signup", "/settings/profile"),
+        (
+            "/signin?next=%2Fsettings%2Fapplications%3Ftab%3D1",
+            "/settings/applications?tab=1",
+        ),
+        ("/signup?next=/admin/social-apps", "/admin/social-apps"),
+        ("/signin?next=//evil.example/", "/settings/profile"),
+        ("/signin?next=https://evil.example/", "/settings/profile"),
+        ("/signin?next=/signup", "/settings/profile"),
+    ] {
+        let res = app.get(&client, path).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER, "{path}");
+        assert_eq!(location(res.headers()), Some(onward), "{path}");
+    }
+    // A visitor gets the pages.
+    let visitor = app.client();
+    for path in ["/signin?next=/settings/applications", "/signup"] {
+        expect_status(app.get(&visitor, path).await, StatusCode::OK).await;
     }
 }

@@ -173,3 +173,70 @@ async fn index_identities_versions_and_path_prefixed_apps() {
         StatusCode::NOT_FOUND
     );
 }
+
+/// Pressing Enter in a form submits it with its *default button*, the first submit button in
+/// tree order (HTML, "implicit submission"), whose name and value are sent. Enter on a test
+/// account must allow, never cancel.
+#[tokio::test]
+async fn enter_on_an_account_submits_allow() {
+    let h = start().await;
+    for provider in ["facebook", "x", "instagram", "google"] {
+        let params = h.auth_params(provider);
+        let html = h
+            .consent_page(provider, &params)
+            .await
+            .text()
+            .await
+            .unwrap();
+        let form = &html[html.find("<form").unwrap()..html.find("</form>").unwrap()];
+        let (name, value) = default_button(form).expect("the consent form has a submit button");
+        assert_eq!(
+            (name.as_str(), value.as_str()),
+            ("decision", "allow"),
+            "{provider}"
+        );
+        // What the browser sends on Enter: the hidden fields, the checked account, the default
+        // button.
+        let mut sent = hidden_fields(form);
+        sent.push((
+            "account".into(),
+            checked_radio(form).expect("an account is preselected"),
+        ));
+        sent.push((name, value));
+        let url = h.endpoint(provider, |e| e.authorize_url.clone());
+        let res = h.http.post(url).form(&sent).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::SEE_OTHER, "{provider}");
+        let location = Url::parse(res.headers()[header::LOCATION].to_str().unwrap()).unwrap();
+        assert!(query(&location, "code").is_some(), "{provider}: {location}");
+    }
+}
+
+/// The name and value of a form's first submit button (`<button>` without a type is one).
+fn default_button(form: &str) -> Option<(String, String)> {
+    let mut rest = form;
+    while let Some(at) = rest.find('<') {
+        rest = &rest[at + 1..];
+        let tag = &rest[..rest.find('>')?];
+        let submits = (tag.starts_with("button")
+            && (!tag.contains("type=") || tag.contains("type=\"submit\"")))
+            || (tag.starts_with("input")
+                && (tag.contains("type=\"submit\"") || tag.contains("type=\"image\"")));
+        if submits {
+            return Some((attribute(tag, "name")?, attribute(tag, "value")?));
+        }
+    }
+    None
+}
+
+/// The value of the radio button that is checked.
+fn checked_radio(form: &str) -> Option<String> {
+    form.split("<input")
+        .map(|t| &t[..t.find('>').unwrap_or(t.len())])
+        .find(|t| t.contains("type=\"radio\"") && t.contains(" checked"))
+        .and_then(|t| attribute(t, "value"))
+}
+
+fn attribute(tag: &str, name: &str) -> Option<String> {
+    let start = tag.find(&format!(" {name}=\""))? + name.len() + 3;
+    Some(tag[start..start + tag[start..].find('"')?].to_owned())
+}

@@ -12,9 +12,10 @@ db_tests!(
     only_admins_see_and_change_settings,
     secrets_are_write_only,
     bad_values_are_refused_and_nothing_is_written,
+    every_bad_value_is_reported_at_once,
     providers_are_offered_only_when_complete,
     moving_an_endpoint_to_another_host_needs_the_secret_again,
-    a_secret_may_hold_spaces
+    a_secret_may_hold_spaces,
 );
 
 fn form<'a>(provider: &'a str, secret: &'a str, enabled: bool) -> Vec<(&'a str, &'a str)> {
@@ -288,4 +289,21 @@ async fn a_secret_may_hold_spaces(app: TestApp) {
 
 fn provider_x() -> app::connections::ProviderId {
     app::connections::ProviderId::X
+}
+
+async fn every_bad_value_is_reported_at_once(app: TestApp) {
+    let admin = app.signed_in_admin("root@example.com").await;
+    let mut bad = form("x", "", true);
+    bad[1] = ("input[client_id]", "has spaces");
+    bad[5] = ("input[settings][token_url]", "not a url");
+    bad[6] = ("input[settings][profile_url]", "ftp://api.x.com/me");
+    let res = app.call(&admin, "save_provider_settings", &bad).await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    let AppError::InvalidFields(fields) = app_error(res).await else {
+        panic!("expected every field's error");
+    };
+    let names: Vec<&str> = fields.iter().map(|f| f.field.as_str()).collect();
+    // In the order of the form; "enabled" too: no secret is saved or given.
+    assert_eq!(names, ["enabled", "client_id", "token_url", "profile_url"]);
+    assert_eq!(app.count("provider_settings").await, 0);
 }

@@ -23,9 +23,20 @@ pub async fn sign_up(
     use super::validate::{check_new_password, clean_name, normalize_email, safe_next, split_name};
     use crate::db::entities::user::Role;
 
-    let name = clean_name("name", &name, true)?;
-    let email = normalize_email(&email)?;
-    check_new_password(&password)?;
+    // Every field is checked, so that one answer lists all there is to correct.
+    let (name, email) = match (
+        clean_name("name", &name, true),
+        normalize_email(&email),
+        check_new_password(&password),
+    ) {
+        (Ok(name), Ok(email), Ok(())) => (name, email),
+        (name, email, password) => {
+            let errors = [name.err(), email.err(), password.err()];
+            return Err(
+                AppError::gather(errors.into_iter().flatten()).unwrap_or(AppError::Internal)
+            );
+        }
+    };
     let (first_name, last_name) = split_name(&name);
     let state = crate::state::AppState::current()?;
     let new = super::users::NewUser {

@@ -3,6 +3,7 @@
 
 use sea_orm::DatabaseConnection;
 
+use super::usage::connected_users;
 use super::validate::check;
 use super::{MetaCallbackUrls, ProviderSettingsInput, ProviderSettingsView};
 use crate::connections::ProviderSettings;
@@ -24,6 +25,9 @@ pub async fn configure_provider(
 ) -> Result<Model, AppError> {
     let current = provider_store::load_row(db, input.provider).await?;
     let new = check(input, current.client_secret.is_some())?;
+    if current.enabled && !new.enabled && !input.confirm_disable {
+        confirm_disabling(db, input).await?;
+    }
     if current.client_secret.is_some()
         && new.client_secret.is_none()
         && moves_to_another_host(&current.settings, &new.settings)
@@ -34,6 +38,32 @@ pub async fn configure_provider(
         ));
     }
     provider_store::store_row(db, cipher, input.provider, &current, new).await
+}
+
+/// Refuses to stop offering a provider that people have connected until the admin confirms,
+/// with the words the confirmation checkbox is shown beside. Their links are kept either way:
+/// they still see them on Settings › Applications, and can disconnect them.
+async fn confirm_disabling(
+    db: &DatabaseConnection,
+    input: &ProviderSettingsInput,
+) -> Result<(), AppError> {
+    let users = connected_users(db, input.provider).await?;
+    if users == 0 {
+        return Ok(());
+    }
+    let label = input.provider.label();
+    let people = if users == 1 {
+        "1 user has".to_owned()
+    } else {
+        format!("{users} users have")
+    };
+    Err(AppError::invalid(
+        "confirm_disable",
+        format!(
+            "{people} {label} connected. Confirm to stop offering it: no one can connect it any more, \
+             and the existing connections stay until their owners disconnect them."
+        ),
+    ))
 }
 
 /// Whether any endpoint (or the issuer) of `new` is on another origin than the same one of
@@ -64,11 +94,13 @@ pub fn input_from_row(row: &Model) -> ProviderSettingsInput {
         client_id: row.client_id.clone(),
         client_secret: None,
         settings: row.settings.clone(),
+        confirm_disable: false,
     }
 }
 
-/// The admin's view of a row: everything but the secret, which is only said to be set.
-pub fn admin_view(row: &Model, site: &SiteConfig) -> ProviderSettingsView {
+/// The admin's view of a row: everything but the secret, which is only said to be set;
+/// `connected_users` comes from [`super::usage`].
+pub fn admin_view(row: &Model, site: &SiteConfig, connected_users: u64) -> ProviderSettingsView {
     ProviderSettingsView {
         provider: row.provider,
         enabled: row.enabled,
@@ -82,6 +114,7 @@ pub fn admin_view(row: &Model, site: &SiteConfig) -> ProviderSettingsView {
         }),
         offered: is_offered(row),
         sandbox: is_sandbox(row, site.sandbox_url.as_ref()),
+        connected_users,
     }
 }
 

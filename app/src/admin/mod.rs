@@ -3,7 +3,10 @@
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod configure;
+mod fields;
 mod page;
+#[cfg(feature = "ssr")]
+pub mod usage;
 #[cfg(feature = "ssr")]
 pub mod validate;
 
@@ -38,6 +41,8 @@ pub struct ProviderSettingsView {
     pub offered: bool,
     /// Whether it points at the built-in sandbox.
     pub sandbox: bool,
+    /// How many users have it connected (links they removed at the provider aside).
+    pub connected_users: u64,
 }
 
 /// The URLs Meta's app dashboard asks for besides the redirect URI.
@@ -67,6 +72,10 @@ pub struct ProviderSettingsInput {
     /// Scopes and endpoints.
     #[serde(default)]
     pub settings: ProviderSettings,
+    /// "Yes, stop offering it to its connected users": turning off a provider that people have
+    /// connected is refused without it. A checkbox, shown once the server has asked.
+    #[serde(default, deserialize_with = "checkbox")]
+    pub confirm_disable: bool,
 }
 
 /// A checkbox: `on`, `true` or any other value when ticked, absent when not.

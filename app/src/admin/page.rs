@@ -5,10 +5,15 @@ use leptos_meta::Title;
 
 use super::ProviderSettingsView;
 use super::api::{SaveProviderSettings, get_provider_settings, list_provider_settings};
-use crate::components::{ErrorAlert, Flash, TextField};
-use crate::connections::{ProviderId, ProviderSettings};
+use super::fields::{AdvancedFields, CopyableUrl};
+use crate::components::{CheckField, ErrorAlert, ProviderMark, TextField, TransientFlash};
+use crate::connections::ProviderId;
 use crate::error::AppError;
 use crate::flash::seeded_action;
+
+/// The field of the confirmation asked for before a provider that people use stops being
+/// offered (`input[confirm_disable]`).
+const CONFIRM_FIELD: &str = "confirm_disable";
 
 /// Admin › Social apps.
 #[component]
@@ -44,7 +49,7 @@ fn ProviderCard(initial: ProviderSettingsView) -> impl IntoView {
     });
     let current = RwSignal::new(initial);
     // After a successful save, show what the server stored (the secret field empties, the
-    // badges update); other cards keep whatever is being typed into them.
+    // badges and the count update); other cards keep whatever is being typed into them.
     Effect::new(move |_| {
         if matches!(save.value().get(), Some(Ok(_))) {
             leptos::task::spawn_local(async move {
@@ -62,7 +67,7 @@ fn ProviderCard(initial: ProviderSettingsView) -> impl IntoView {
     view! {
         <section node_ref=node class="card provider-card" aria-labelledby=heading_id>
             {move || view! { <CardBody s=current.get() save=save error=error/> }}
-            {move || saved().then(|| view! { <Flash kind="success" message=format!("{} settings saved.", provider.label())/> })}
+            {move || saved().then(|| view! { <TransientFlash message=format!("{} settings saved.", provider.label())/> })}
         </section>
     }
 }
@@ -83,8 +88,19 @@ fn CardBody(
         "Shown once by the provider; stored encrypted."
     };
     let secret_placeholder = s.secret_set.then(|| "•••••••• (saved)".to_owned());
+    let asks_confirmation = move || {
+        error.with(|e| {
+            e.as_ref()
+                .and_then(|e| e.message_for(CONFIRM_FIELD))
+                .is_some()
+        })
+    };
+    // Asked after the admin unticked "Offer": without JavaScript the page is drawn again from
+    // what is stored, and the box must stay unticked for the confirmed post to turn it off.
+    let offer_ticked = s.enabled && !untrack(asks_confirmation);
+    let users = s.connected_users;
     view! {
-        <CardHead provider=p sandbox=s.sandbox offered=s.offered/>
+        <CardHead provider=p sandbox=s.sandbox offered=s.offered users=users/>
         <CopyableUrl label="Redirect URI to register" uri=s.redirect_uri.clone()/>
         {s.meta_callbacks.clone().map(|urls| view! {
             <CopyableUrl label="Deauthorize callback URL" uri=urls.deauthorize/>
@@ -93,10 +109,15 @@ fn CardBody(
         <ActionForm action=save attr:class="form" attr:novalidate=true>
             <ErrorAlert error=error/>
             <input type="hidden" name="input[provider]" value=prefix/>
-            <label class="switch">
-                <input type="checkbox" name="input[enabled]" value="on" checked=s.enabled/>
-                <span>{format!("Offer {} to users", p.label())}</span>
-            </label>
+            <CheckField
+                label=format!("Offer {} to users", p.label()) name="input[enabled]" id_prefix=prefix
+                checked=offer_ticked error=error
+            />
+            {move || asks_confirmation().then(|| view! {
+                <CheckField
+                    label=confirm_label(p, users) name="input[confirm_disable]" id_prefix=prefix error=error
+                />
+            })}
             <div class="grid-2">
                 <TextField label="Client id" name="input[client_id]" id_prefix=prefix value=v(&s.client_id) error=error/>
                 <TextField
@@ -115,13 +136,31 @@ fn CardBody(
     }
 }
 
-/// The provider's logo, name and whether it is offered.
+/// "Yes, stop offering X to its 3 connected users".
+fn confirm_label(provider: ProviderId, users: u64) -> String {
+    let whom = match users {
+        1 => "its 1 connected user".to_owned(),
+        n => format!("its {n} connected users"),
+    };
+    format!("Yes, stop offering {} to {whom}", provider.label())
+}
+
+/// "Connected by 3 users", on the provider's card.
+fn connected_by(users: u64) -> String {
+    match users {
+        0 => "Not connected by anyone yet".to_owned(),
+        1 => "Connected by 1 user".to_owned(),
+        n => format!("Connected by {n} users"),
+    }
+}
+
+/// The provider's mark, name, whether it is offered, and how many users connected it.
 #[component]
-fn CardHead(provider: ProviderId, sandbox: bool, offered: bool) -> impl IntoView {
+fn CardHead(provider: ProviderId, sandbox: bool, offered: bool, users: u64) -> impl IntoView {
     let prefix = provider.slug();
     view! {
         <div class="provider-head">
-            <span class=format!("provider-logo provider-{prefix}") aria-hidden="true">{provider.label().chars().next()}</span>
+            <ProviderMark provider=provider/>
             <h2 id=format!("provider-{prefix}")>{provider.label()}</h2>
             {sandbox.then(|| view! { <span class="badge badge-sandbox">"Sandbox"</span> })}
             {if offered {
@@ -129,69 +168,27 @@ fn CardHead(provider: ProviderId, sandbox: bool, offered: bool) -> impl IntoView
             } else {
                 view! { <span class="badge badge-off">"Not offered"</span> }.into_any()
             }}
+            <span class="provider-users muted" data-testid="connected-users">{connected_by(users)}</span>
         </div>
     }
 }
 
-/// "Advanced: endpoints": the issuer of an OpenID Connect provider, the endpoints of the others,
-/// and the Graph API version where URLs carry one.
-#[component]
-fn AdvancedFields(
-    provider: ProviderId,
-    settings: ProviderSettings,
-    error: Signal<Option<AppError>>,
-) -> impl IntoView {
-    let prefix = provider.slug();
-    let v = |value: &str| Signal::stored(value.to_owned());
-    view! {
-        <details class="advanced">
-            <summary>"Advanced: endpoints"</summary>
-            {if provider.uses_discovery() {
-                view! {
-                    <TextField
-                        label="OpenID Connect issuer" name="input[settings][issuer]" kind="url" id_prefix=prefix value=v(&settings.issuer) error=error
-                        hint="Endpoints and signing keys are read from {issuer}/.well-known/openid-configuration."
-                    />
-                }.into_any()
-            } else {
-                view! {
-                    <TextField label="Authorize URL" name="input[settings][authorize_url]" kind="url" id_prefix=prefix value=v(&settings.authorize_url) error=error/>
-                    <TextField label="Token URL" name="input[settings][token_url]" kind="url" id_prefix=prefix value=v(&settings.token_url) error=error/>
-                    <TextField label="Profile URL" name="input[settings][profile_url]" kind="url" id_prefix=prefix value=v(&settings.profile_url) error=error/>
-                    <TextField label="Revoke URL" name="input[settings][revoke_url]" kind="url" id_prefix=prefix value=v(&settings.revoke_url) error=error hint="Leave empty if the provider has none."/>
-                }.into_any()
-            }}
-            {provider.uses_graph_version().then(|| view! {
-                <TextField
-                    label="Graph API version" name="input[settings][graph_version]" id_prefix=prefix value=v(&settings.graph_version) error=error
-                    hint="Replaces {version} in the URLs above."
-                />
-            })}
-        </details>
-    }
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-/// A URL to register at the provider (the redirect URI, Meta's callbacks), with a copy button.
-#[component]
-fn CopyableUrl(label: &'static str, uri: String) -> impl IntoView {
-    let copied = RwSignal::new(false);
-    let to_copy = uri.clone();
-    let copy = move |_| {
-        #[cfg(feature = "hydrate")]
-        if let Some(window) = web_sys::window() {
-            let _ = window.navigator().clipboard().write_text(&to_copy);
-            copied.set(true);
-        }
-        #[cfg(not(feature = "hydrate"))]
-        let _ = &to_copy;
-    };
-    view! {
-        <div class="redirect-uri">
-            <span class="redirect-label">{label}</span>
-            <code>{uri}</code>
-            <button type="button" class="btn btn-secondary btn-sm" on:click=copy>
-                {move || if copied.get() { "Copied" } else { "Copy" }}
-            </button>
-        </div>
+    #[test]
+    fn counts_read_naturally() {
+        assert_eq!(connected_by(0), "Not connected by anyone yet");
+        assert_eq!(connected_by(1), "Connected by 1 user");
+        assert_eq!(connected_by(3), "Connected by 3 users");
+        assert_eq!(
+            confirm_label(ProviderId::X, 1),
+            "Yes, stop offering X to its 1 connected user"
+        );
+        assert_eq!(
+            confirm_label(ProviderId::Google, 2),
+            "Yes, stop offering Google to its 2 connected users"
+        );
     }
 }

@@ -8,40 +8,139 @@ use crate::connections::provider_store::NewProviderRow;
 use crate::error::AppError;
 
 /// Checks every field of `input`; `secret_saved` says whether a secret is already stored (an
-/// offered provider needs one). Returns the normalised row to store.
+/// offered provider needs one). Returns the normalised row to store, or every field's problem
+/// at once, in the order of the form.
 pub fn check(
     input: &ProviderSettingsInput,
     secret_saved: bool,
 ) -> Result<NewProviderRow, AppError> {
-    let provider = input.provider;
-    let client_id = printable("client_id", "Client id", &input.client_id, 512)?;
+    let offer = check_offer(input, secret_saved);
+    let client_id = printable("client_id", "Client id", &input.client_id, 512);
     let client_secret = match input.client_secret.as_deref() {
-        Some(secret) if !secret.trim().is_empty() => Some(client_secret(secret)?),
-        _ => None,
+        Some(secret) if !secret.trim().is_empty() => client_secret(secret).map(Some),
+        _ => Ok(None),
     };
-    let settings = check_settings(input)?;
-    if input.enabled && (client_id.is_empty() || (client_secret.is_none() && !secret_saved)) {
+    let settings = check_settings(input);
+    match (offer, client_id, client_secret, settings) {
+        (Ok(()), Ok(client_id), Ok(client_secret), Ok(settings)) => Ok(NewProviderRow {
+            enabled: input.enabled,
+            client_id,
+            client_secret,
+            settings,
+        }),
+        (offer, client_id, client_secret, settings) => Err(gathered([
+            offer.err(),
+            client_id.err(),
+            client_secret.err(),
+            settings.err(),
+        ])),
+    }
+}
+
+/// Several checks' errors as one (at least one of them is an error).
+fn gathered<const N: usize>(errors: [Option<AppError>; N]) -> AppError {
+    AppError::gather(errors.into_iter().flatten()).unwrap_or(AppError::Internal)
+}
+
+/// An offered provider needs a client id and a secret (given now, or saved before). A value
+/// given but malformed is reported on its own field, not here.
+fn check_offer(input: &ProviderSettingsInput, secret_saved: bool) -> Result<(), AppError> {
+    let secret_given = input
+        .client_secret
+        .as_deref()
+        .is_some_and(|s| !s.trim().is_empty());
+    if input.enabled && (input.client_id.trim().is_empty() || !(secret_given || secret_saved)) {
         return Err(AppError::invalid(
             "enabled",
             format!(
                 "Enter the {} client id and secret before offering it to users.",
-                provider.label()
+                input.provider.label()
             ),
         ));
     }
-    Ok(NewProviderRow {
-        enabled: input.enabled,
-        client_id,
-        client_secret,
-        settings,
-    })
+    Ok(())
 }
 
 /// The scopes and endpoints: the ones this provider uses are required, the others cleared.
 fn check_settings(input: &ProviderSettingsInput) -> Result<ProviderSettings, AppError> {
     let provider = input.provider;
     let given = &input.settings;
-    let scopes = given.scopes.trim();
+    let scopes = check_scopes(&given.scopes);
+    let graph_version = if provider.uses_graph_version() {
+        graph_version(&given.graph_version)
+    } else {
+        Ok(String::new())
+    };
+    // The URLs are checked with the version as given, so that a bad version is reported once,
+    // on its own field.
+    let version = given.graph_version.trim();
+    if provider.uses_discovery() {
+        let issuer = check_issuer(&given.issuer, version);
+        return match (scopes, issuer, graph_version) {
+            (Ok(scopes), Ok(issuer), Ok(graph_version)) => Ok(ProviderSettings {
+                scopes,
+                issuer,
+                graph_version,
+                ..ProviderSettings::default()
+            }),
+            (scopes, issuer, graph_version) => {
+                Err(gathered([scopes.err(), issuer.err(), graph_version.err()]))
+            }
+        };
+    }
+    let authorize_url = endpoint(
+        "authorize_url",
+        "Authorize URL",
+        &given.authorize_url,
+        version,
+    );
+    let token_url = endpoint("token_url", "Token URL", &given.token_url, version);
+    let profile_url = endpoint("profile_url", "Profile URL", &given.profile_url, version);
+    let revoke_url = if given.revoke_url.trim().is_empty() {
+        Ok(String::new())
+    } else {
+        endpoint("revoke_url", "Revoke URL", &given.revoke_url, version)
+    };
+    match (
+        scopes,
+        authorize_url,
+        token_url,
+        profile_url,
+        revoke_url,
+        graph_version,
+    ) {
+        (
+            Ok(scopes),
+            Ok(authorize_url),
+            Ok(token_url),
+            Ok(profile_url),
+            Ok(revoke_url),
+            Ok(graph_version),
+        ) => Ok(ProviderSettings {
+            scopes,
+            authorize_url,
+            token_url,
+            profile_url,
+            revoke_url,
+            graph_version,
+            ..ProviderSettings::default()
+        }),
+        (scopes, authorize_url, token_url, profile_url, revoke_url, graph_version) => {
+            Err(gathered([
+                scopes.err(),
+                authorize_url.err(),
+                token_url.err(),
+                profile_url.err(),
+                revoke_url.err(),
+                graph_version.err(),
+            ]))
+        }
+    }
+}
+
+/// At least one scope, of bounded length, without control characters.
+fn check_scopes(raw: &str) -> Result<String, AppError> {
+    let scopes = raw.trim();
     if scopes.is_empty() {
         return Err(AppError::invalid("scopes", "Enter at least one scope."));
     }
@@ -51,40 +150,19 @@ fn check_settings(input: &ProviderSettingsInput) -> Result<ProviderSettings, App
             "Scopes are too long or contain characters that are not allowed.",
         ));
     }
-    let graph_version = if provider.uses_graph_version() {
-        graph_version(&given.graph_version)?
-    } else {
-        String::new()
-    };
-    let mut settings = ProviderSettings {
-        scopes: scopes.to_owned(),
-        graph_version,
-        ..ProviderSettings::default()
-    };
-    let version = &settings.graph_version;
-    if provider.uses_discovery() {
-        let issuer = endpoint("issuer", "OpenID Connect issuer", &given.issuer, version)?;
-        if issuer.contains('?') {
-            return Err(AppError::invalid(
-                "issuer",
-                "OpenID Connect issuer: the URL must not have a query.",
-            ));
-        }
-        settings.issuer = issuer.trim_end_matches('/').to_owned();
-        return Ok(settings);
+    Ok(scopes.to_owned())
+}
+
+/// An OpenID Connect issuer: an endpoint URL without a query, kept without a trailing slash.
+fn check_issuer(raw: &str, version: &str) -> Result<String, AppError> {
+    let issuer = endpoint("issuer", "OpenID Connect issuer", raw, version)?;
+    if issuer.contains('?') {
+        return Err(AppError::invalid(
+            "issuer",
+            "OpenID Connect issuer: the URL must not have a query.",
+        ));
     }
-    settings.authorize_url = endpoint(
-        "authorize_url",
-        "Authorize URL",
-        &given.authorize_url,
-        version,
-    )?;
-    settings.token_url = endpoint("token_url", "Token URL", &given.token_url, version)?;
-    settings.profile_url = endpoint("profile_url", "Profile URL", &given.profile_url, version)?;
-    if !given.revoke_url.trim().is_empty() {
-        settings.revoke_url = endpoint("revoke_url", "Revoke URL", &given.revoke_url, version)?;
-    }
-    Ok(settings)
+    Ok(issuer.trim_end_matches('/').to_owned())
 }
 
 /// A value without spaces or control characters, at most `max` characters.
@@ -193,6 +271,7 @@ mod tests {
                 graph_version: "v23.0".into(),
                 ..ProviderSettings::default()
             },
+            confirm_disable: false,
         }
     }
 
@@ -262,6 +341,21 @@ mod tests {
                 "{bad:?}"
             );
         }
+    }
+
+    #[test]
+    fn every_bad_field_is_reported_at_once_in_form_order() {
+        let input = with(|i| {
+            i.client_id = "a b".into();
+            i.settings.token_url = "nope".into();
+            i.settings.graph_version = "23".into();
+        });
+        let err = check(&input, false).err().unwrap_or(AppError::Internal);
+        let AppError::InvalidFields(fields) = err else {
+            panic!("expected several field errors, got {err:?}");
+        };
+        let names: Vec<&str> = fields.iter().map(|f| f.field.as_str()).collect();
+        assert_eq!(names, ["client_id", "token_url", "graph_version"]);
     }
 
     #[test]

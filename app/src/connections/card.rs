@@ -7,7 +7,7 @@ use leptos::prelude::*;
 
 use super::page::{NoticeView, PageActions};
 use super::{ApplicationCard, ConnectionView, LinkStatus, ProviderId};
-use crate::components::Avatar;
+use crate::components::{Avatar, ProviderMark};
 
 /// A provider's card.
 #[component]
@@ -22,7 +22,7 @@ pub(super) fn AppCard(card: ApplicationCard, page: PageActions) -> impl IntoView
     view! {
         <section node_ref=node class="card app-card" class:app-card-retired=!offered aria-labelledby=labelled_by data-provider=p.slug()>
             <div class="provider-head">
-                <span class=format!("provider-logo provider-{}", p.slug()) aria-hidden="true">{p.label().chars().next()}</span>
+                <ProviderMark provider=p/>
                 <h2 id=heading tabindex="-1">{p.label()}</h2>
                 {card.sandbox.then(|| view! { <span class="badge badge-sandbox" title="Uses the built-in provider sandbox, not the real provider">"Sandbox"</span> })}
                 {card.connection.as_ref().map(|c| status_badge(c.status))}

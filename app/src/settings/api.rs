@@ -17,11 +17,24 @@ pub async fn update_profile(
 
     let user = crate::accounts::session::require_user().await?;
     let state = crate::state::AppState::current()?;
+    let (first_name, last_name, avatar_url) = match (
+        clean_name("first_name", &first_name, false),
+        clean_name("last_name", &last_name, false),
+        check_avatar_url(&avatar_url),
+    ) {
+        (Ok(first), Ok(last), Ok(avatar)) => (first, last, avatar),
+        (first, last, avatar) => {
+            let errors = [first.err(), last.err(), avatar.err()];
+            return Err(
+                AppError::gather(errors.into_iter().flatten()).unwrap_or(AppError::Internal)
+            );
+        }
+    };
     let row = crate::db::entities::user::ActiveModel {
         id: Set(user.id),
-        first_name: Set(clean_name("first_name", &first_name, false)?),
-        last_name: Set(clean_name("last_name", &last_name, false)?),
-        avatar_url: Set(check_avatar_url(&avatar_url)?),
+        first_name: Set(first_name),
+        last_name: Set(last_name),
+        avatar_url: Set(avatar_url),
         updated_at: Set(chrono::Utc::now()),
         ..Default::default()
     };

@@ -1,6 +1,8 @@
 //! The server-side guard of the pages: every page request learns who is signed in (for the
 //! renderer, see `app::accounts::guard`); a visitor asking for a settings or admin page is sent
-//! to sign in (and back afterwards); a non-admin asking for an admin page gets 403.
+//! to sign in (and back afterwards); a non-admin asking for an admin page gets 403; someone
+//! already signed in who opens the sign-in or sign-up page is sent on, where signing in would
+//! have taken them (`next`, when it stays on the site, else the profile).
 
 use axum::extract::{Request, State};
 use axum::http::Method;
@@ -11,7 +13,7 @@ use tower_sessions::Session;
 use app::accounts::UserView;
 use app::accounts::guard::SessionUser;
 use app::accounts::session::session_user;
-use app::accounts::validate::encode_query_value;
+use app::accounts::validate::{encode_query_value, safe_next};
 use app::error::AppError;
 use app::flash::PageFlash;
 use app::state::AppState;
@@ -41,6 +43,9 @@ pub async fn guard_pages(
         Ok(user) => user,
         Err(err) => return err.into_response(),
     };
+    if user.is_some() && is_sign_in_page(path) {
+        return Redirect::to(&onward(req.uri().query())).into_response();
+    }
     let forbidden = admin_only && user.as_ref().is_some_and(|u| !u.is_admin());
     if protected && user.is_none() {
         let here = req
@@ -63,9 +68,53 @@ pub async fn guard_pages(
     res
 }
 
+fn is_sign_in_page(path: &str) -> bool {
+    matches!(path, "/signin" | "/signup")
+}
+
+/// Where a signed-in user opening the sign-in or sign-up page goes: the query's `next` when
+/// it stays on the site and is not one of these pages again, else the profile.
+fn onward(query: Option<&str>) -> String {
+    let next = query.and_then(|q| {
+        url::form_urlencoded::parse(q.as_bytes())
+            .find(|(key, _)| key == "next")
+            .map(|(_, value)| value.into_owned())
+    });
+    let target = safe_next(next.as_deref());
+    let target_path = target.split(['?', '#']).next().unwrap_or_default();
+    if is_sign_in_page(target_path) {
+        safe_next(None)
+    } else {
+        target
+    }
+}
+
 fn is_under(path: &str, prefix: &str) -> bool {
     path == prefix
         || path
             .strip_prefix(prefix)
             .is_some_and(|rest| rest.starts_with('/'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::onward;
+
+    #[test]
+    fn a_signed_in_user_goes_on_to_a_local_next_only() {
+        assert_eq!(onward(None), "/settings/profile");
+        assert_eq!(
+            onward(Some("next=%2Fsettings%2Fapplications%3Ftab%3D1")),
+            "/settings/applications?tab=1"
+        );
+        assert_eq!(onward(Some("next=//evil.example")), "/settings/profile");
+        assert_eq!(
+            onward(Some("next=https://evil.example/")),
+            "/settings/profile"
+        );
+        assert_eq!(
+            onward(Some("next=/signin?next=/signup")),
+            "/settings/profile"
+        );
+    }
 }
