@@ -64,14 +64,14 @@ for (const size of SIZES) {
 
     // The disconnect dialog, open.
     const card = providerCard(page, 'X');
-    await card.getByRole('button', { name: 'Disconnect' }).click();
+    await card.getByRole('button', { name: 'Disconnect', exact: true }).click();
     const dialog = page.getByRole('dialog', { name: 'Disconnect X?' });
     await expect(dialog.getByRole('button', { name: 'Cancel' })).toBeFocused();
     await noViolations(page, `the disconnect dialog (${size.name})`);
     await page.screenshot({ path: `screenshots/disconnect-dialog-${size.name}.png` });
     await page.keyboard.press('Escape');
     await expect(dialog).toBeHidden();
-    await expect(card.getByRole('button', { name: 'Disconnect' })).toBeFocused();
+    await expect(card.getByRole('button', { name: 'Disconnect', exact: true })).toBeFocused();
 
     await check(page, '/settings/profile', 'profile', size.name);
 

@@ -50,9 +50,9 @@ export { cardReady, providerCard };
 export async function disconnectIfConnected(page: Page, label: string): Promise<void> {
   await open(page, '/settings/applications');
   const card = providerCard(page, label);
-  // The confirmation button is inside a closed <details>, out of the accessibility tree until
-  // its summary is opened: the summary tells whether the account is connected.
-  const disconnect = card.getByText('Disconnect', { exact: true });
+  // The confirmation is in a closed <dialog>, out of the accessibility tree until the
+  // Disconnect button opens it: the button tells whether the account is connected.
+  const disconnect = card.getByRole('button', { name: 'Disconnect', exact: true });
   if ((await disconnect.count()) === 0) return;
   await cardReady(card);
   await disconnect.click();

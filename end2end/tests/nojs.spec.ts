@@ -101,12 +101,12 @@ test('connect and disconnect with plain forms', async ({ browser, page }) => {
 
   // The confirmation is a dialog opened by the button's command, without any script; Cancel
   // closes it and nothing happens.
-  await card.getByRole('button', { name: 'Disconnect' }).click();
+  await card.getByRole('button', { name: 'Disconnect', exact: true }).click();
   const dialog = page.getByRole('dialog', { name: 'Disconnect X?' });
   await expect(dialog).toBeVisible();
   await dialog.getByRole('button', { name: 'Cancel' }).click();
   await expect(dialog).toBeHidden();
-  await card.getByRole('button', { name: 'Disconnect' }).click();
+  await card.getByRole('button', { name: 'Disconnect', exact: true }).click();
   await dialog.getByRole('button', { name: 'Yes, disconnect X' }).click();
   await expect(page).toHaveURL(/\/settings\/applications$/);
   await expect(card.getByRole('status')).toHaveText('Your X account is disconnected.');

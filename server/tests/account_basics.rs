@@ -185,10 +185,11 @@ async fn signing_out_of_all_other_sessions_keeps_this_one(app: TestApp) {
         .post(format!("{}/api/sign_out_other_sessions", app.base))
         .header("Origin", &app.base)
         .header("Accept", "text/html")
+        .header("Referer", format!("{}/settings/profile", app.base))
         .send()
         .await
         .unwrap();
-    assert_eq!(res.status(), StatusCode::FOUND);
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(location(res.headers()), Some("/settings/profile"));
     for other in &others {
         assert!(!app.is_signed_in(other).await);

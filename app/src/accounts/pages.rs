@@ -39,7 +39,8 @@ pub fn SignInPage() -> impl IntoView {
                 <input type="hidden" name="next" value=next/>
                 <TextField label="Email" name="email" kind="email" autocomplete="email" required=true error=error/>
                 <TextField label="Password" name="password" kind="password" autocomplete="current-password" required=true error=error/>
-                <button type="submit" class="btn btn-primary btn-block" disabled=move || action.pending().get()>
+                <button type="submit" class="btn btn-primary btn-block" disabled=move || action.pending().get()
+                    aria-busy=move || action.pending().get().then_some("true")>
                     {move || if action.pending().get() { "Signing in…" } else { "Sign in" }}
                 </button>
             </ActionForm>
@@ -68,7 +69,8 @@ pub fn SignUpPage() -> impl IntoView {
                     label="Password" name="password" kind="password" autocomplete="new-password" required=true
                     hint="At least 8 characters." error=error
                 />
-                <button type="submit" class="btn btn-primary btn-block" disabled=move || action.pending().get()>
+                <button type="submit" class="btn btn-primary btn-block" disabled=move || action.pending().get()
+                    aria-busy=move || action.pending().get().then_some("true")>
                     {move || if action.pending().get() { "Creating your account…" } else { "Create account" }}
                 </button>
             </ActionForm>

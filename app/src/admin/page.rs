@@ -128,8 +128,9 @@ fn CardBody(
             <TextField label="Scopes" name="input[settings][scopes]" id_prefix=prefix value=v(&s.settings.scopes) error=error/>
             <AdvancedFields provider=p settings=s.settings.clone() error=error/>
             <div class="form-actions">
-                <button type="submit" class="btn btn-primary" disabled=move || save.pending().get()>
-                    {format!("Save {}", p.label())}
+                <button type="submit" class="btn btn-primary" disabled=move || save.pending().get()
+                    aria-busy=move || save.pending().get().then_some("true")>
+                    {move || if save.pending().get() { format!("Saving {}…", p.label()) } else { format!("Save {}", p.label()) }}
                 </button>
             </div>
         </ActionForm>

@@ -123,7 +123,10 @@ fn EditProfile(
                     hint="A picture address (https://…). Leave empty to show your initials." error=error
                 />
                 <div class="form-actions">
-                    <button type="submit" class="btn btn-primary" disabled=move || save.pending().get()>"Save profile"</button>
+                    <button type="submit" class="btn btn-primary" disabled=move || save.pending().get()
+                        aria-busy=move || save.pending().get().then_some("true")>
+                        {move || if save.pending().get() { "Saving…" } else { "Save profile" }}
+                    </button>
                 </div>
             </ActionForm>
         </section>
