@@ -43,6 +43,8 @@ async fn stop_offering(app: &TestApp, provider: &str) {
         .unwrap();
     let mut input = input_from_row(&row);
     input.enabled = false;
+    // People have it connected: the admin confirms.
+    input.confirm_disable = true;
     configure_provider(&app.db, &app.state.cipher, &input)
         .await
         .unwrap();
