@@ -32,6 +32,7 @@ async function adminPage(browser: Browser, size: (typeof SIZES)[number]): Promis
   await open(page, '/signin?next=/admin/social-apps');
   await signIn(page, ADMIN.email, ADMIN.password);
   await expect(page).toHaveURL(/\/admin\/social-apps$/);
+  await expect(page.locator('body[data-hydrated="true"]')).toHaveCount(1);
   return page;
 }
 

@@ -17,7 +17,9 @@ test('change the password: a wrong current one is refused, the new one works', a
   await password.getByLabel('New password').fill('a much better one');
   await password.getByRole('button', { name: 'Change password' }).click();
   await expect(password.getByLabel('Current password')).toHaveAttribute('aria-invalid', 'true');
-  await expect(password.getByRole('alert')).toHaveText('That is not your current password.');
+  // The message beside its field; the alert above the form only sums up.
+  await expect(password.getByText('That is not your current password.')).toBeVisible();
+  await expect(password.getByRole('alert')).toHaveText('Please correct the highlighted field.');
 
   await password.getByLabel('Current password').fill('correct horse');
   await password.getByRole('button', { name: 'Change password' }).click();
@@ -100,7 +102,7 @@ test('delete the account: connections revoked, then the home page', async ({ bro
   await danger.getByText('Delete my account', { exact: true }).click();
   await danger.getByLabel('Your password').fill('not my password');
   await danger.getByRole('button', { name: 'Yes, delete my account' }).click();
-  await expect(danger.getByRole('alert')).toHaveText('That is not your current password.');
+  await expect(danger.getByText('That is not your current password.')).toBeVisible();
 
   await danger.getByLabel('Your password').fill('correct horse');
   await danger.getByRole('button', { name: 'Yes, delete my account' }).click();

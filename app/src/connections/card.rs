@@ -140,7 +140,7 @@ fn Details(provider: ProviderId, connection: ConnectionView, manage_url: String)
     let scopes = connection.scopes.clone();
     view! {
         <dl class="link-details small">
-            <dt>"Connected"</dt>
+            <dt>"Connected on"</dt>
             <dd><time datetime=connection.connected_at.clone()>{connection.connected_on.clone()}</time></dd>
             <dt>"Permissions"</dt>
             <dd>
