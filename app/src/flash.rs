@@ -102,18 +102,35 @@ impl FlashContext {
         self.0.try_update_value(|f| f.connect.take()).flatten()
     }
 
-    /// The answer of `S` to a plain form post, once; with what was typed.
-    pub fn take_answer<S>(self) -> Option<(Result<S::Output, AppError>, FormAnswer)>
+    /// The answer of `S` to a plain form post, if `accept` says it is this form's. Read, not
+    /// taken: a page under `Suspense` may be built more than once while it renders.
+    pub fn answer<S>(
+        self,
+        accept: impl Fn(&FormAnswer) -> bool,
+    ) -> Option<Result<S::Output, AppError>>
     where
         S: ServerFn<Error = AppError>,
         S::Output: DeserializeOwned,
     {
-        self.0
-            .try_update_value(|f| {
-                let result = f.answer.as_ref()?.of::<S>()?;
-                f.answer.take().map(|answer| (result, answer))
-            })
-            .flatten()
+        self.0.with_value(|f| {
+            let answer = f.answer.as_ref().filter(|a| accept(a))?;
+            answer.of::<S>()
+        })
+    }
+
+    /// What was typed into field `name` before a plain form post failed. With `form_key` (a
+    /// page with several forms to one function, like the admin's provider cards), only if the
+    /// post carried that key among its values.
+    pub fn typed(self, name: &str, form_key: Option<&str>) -> Option<String> {
+        self.0.with_value(|f| {
+            let answer = f.answer.as_ref().filter(|a| a.result.is_err())?;
+            if let Some(key) = form_key
+                && !answer.values.iter().any(|(_, v)| v == key)
+            {
+                return None;
+            }
+            answer.value(name).map(str::to_owned)
+        })
     }
 }
 
@@ -125,46 +142,18 @@ pub fn use_flash() -> Option<FlashContext> {
 /// A server action for `S` holding, from the start, what `S` answered to the plain form post
 /// that led to this page, if any: the page shows it exactly as after a post with JavaScript.
 /// `accept` decides whether the answer belongs to this form (several forms may post to the
-/// same function, like the admin's provider cards); what was typed is offered to the form's
-/// fields through [`TypedValues`].
+/// same function, like the admin's provider cards); what was typed comes back through
+/// [`FlashContext::typed`].
 pub fn seeded_action<S>(accept: impl Fn(&FormAnswer) -> bool) -> ServerAction<S>
 where
     S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
     S::Output: DeserializeOwned + Send + Sync + 'static,
 {
     let action = ServerAction::<S>::new();
-    let flash = use_flash();
-    let matching = flash.and_then(|f| {
-        f.0.with_value(|v| {
-            v.answer
-                .as_ref()
-                .is_some_and(|a| a.of::<S>().is_some() && accept(a))
-        })
-        .then(|| f.take_answer::<S>())
-        .flatten()
-    });
-    if let Some((result, answer)) = matching {
-        if result.is_err() {
-            provide_context(TypedValues(answer.values));
-        }
+    if let Some(result) = use_flash().and_then(|f| f.answer::<S>(accept)) {
         action.value().set(Some(result));
     }
     action
-}
-
-/// What was typed into the form whose plain post failed, for its fields (`TextField` prefers
-/// these to its own initial value).
-#[derive(Debug, Clone, Default)]
-pub struct TypedValues(pub Vec<(String, String)>);
-
-impl TypedValues {
-    /// The value typed into `name`.
-    pub fn get(&self, name: &str) -> Option<String> {
-        self.0
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.clone())
-    }
 }
 
 #[cfg(feature = "ssr")]

@@ -4,7 +4,7 @@
 mod common;
 
 use app::error::AppError;
-use common::{TestApp, app_error, expect_status, location};
+use common::{TestApp, app_error, expect_status, location, without_scripts};
 use reqwest::StatusCode;
 
 db_tests!(
@@ -303,22 +303,4 @@ async fn the_profile_reports_every_field_at_once(app: TestApp) {
         .await
         .unwrap();
     assert_eq!(first, "Grace", "nothing written");
-}
-
-/// `html` without its `<script>` elements.
-fn without_scripts(html: &str) -> String {
-    let mut out = String::with_capacity(html.len());
-    let mut rest = html;
-    while let Some(start) = rest.find("<script") {
-        out.push_str(&rest[..start]);
-        match rest[start..].find("</script>") {
-            Some(end) => rest = &rest[start + end + "</script>".len()..],
-            None => {
-                rest = "";
-                break;
-            }
-        }
-    }
-    out.push_str(rest);
-    out
 }

@@ -5,7 +5,7 @@
 mod common;
 
 use app::admin::ProviderSettingsView;
-use common::{TestApp, app_error, location, provider_id};
+use common::{TestApp, app_error, location, provider_id, without_scripts};
 use reqwest::StatusCode;
 use sea_orm::ConnectionTrait;
 
@@ -153,7 +153,8 @@ async fn without_javascript_an_error_comes_back_to_its_own_card(app: TestApp) {
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let back = location(res.headers()).unwrap().to_owned();
     assert_eq!(back, "/admin/social-apps", "nothing in the URL");
-    let page = app.page(&admin, &back).await;
+    // What people see: the page without its scripts (the flash's JSON holds the messages too).
+    let page = without_scripts(&app.page(&admin, &back).await);
     assert_eq!(
         page.matches("name=\"input[confirm_disable]\"").count(),
         1,
@@ -176,7 +177,7 @@ async fn without_javascript_an_error_comes_back_to_its_own_card(app: TestApp) {
     }
     let res = post(bad).await.unwrap();
     let back = location(res.headers()).unwrap().to_owned();
-    let page = app.page(&admin, &back).await;
+    let page = without_scripts(&app.page(&admin, &back).await);
     assert_eq!(page.matches("<details open").count(), 1, "{page}");
     assert!(tag_with(&page, "<details open").contains("advanced"));
     assert_eq!(
@@ -190,7 +191,7 @@ async fn without_javascript_an_error_comes_back_to_its_own_card(app: TestApp) {
     let res = post(off).await.unwrap();
     assert_eq!(location(res.headers()), Some("/admin/social-apps"));
     assert!(!is_enabled(&app, "x").await);
-    let page = app.page(&admin, "/admin/social-apps").await;
+    let page = without_scripts(&app.page(&admin, "/admin/social-apps").await);
     assert_eq!(page.matches("X settings saved.").count(), 1, "{page}");
 }
 

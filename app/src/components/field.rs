@@ -39,7 +39,8 @@ pub fn TextField(
     let key = field_key(name);
     // What was typed before a plain form post failed comes back (never a password: the flash
     // does not keep those).
-    let value = match use_context::<crate::flash::TypedValues>().and_then(|t| t.get(name)) {
+    let typed = crate::flash::use_flash().and_then(|f| f.typed(name, id_prefix));
+    let value = match typed {
         Some(typed) => Some(Signal::stored(typed)),
         None => value,
     };

@@ -497,3 +497,21 @@ pub async fn expect_status(res: Response, status: StatusCode) -> String {
     assert_eq!(got, status, "body: {body}");
     body
 }
+
+/// `html` without its `<script>` elements.
+pub fn without_scripts(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(start) = rest.find("<script") {
+        out.push_str(&rest[..start]);
+        match rest[start..].find("</script>") {
+            Some(end) => rest = &rest[start + end + "</script>".len()..],
+            None => {
+                rest = "";
+                break;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
