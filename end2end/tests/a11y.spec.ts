@@ -31,7 +31,7 @@ async function adminPage(browser: Browser, size: (typeof SIZES)[number]): Promis
   const page = await context.newPage();
   await open(page, '/signin?next=/admin/social-apps');
   await signIn(page, ADMIN.email, ADMIN.password);
-  await expect(page).toHaveURL(/\/admin\/social-apps$/);
+  await page.waitForURL(/\/admin\/social-apps$/, { waitUntil: 'load' });
   // A page of its own, loaded and hydrated: the sign-in's own navigation is over.
   await open(page, '/admin/social-apps');
   return page;
@@ -39,6 +39,8 @@ async function adminPage(browser: Browser, size: (typeof SIZES)[number]): Promis
 
 for (const size of SIZES) {
   test(`every page passes axe (${size.name})`, async ({ browser, page, undo }) => {
+    // A long walk: a dozen pages, two connects and four provider saves.
+    test.setTimeout(180_000);
     await page.setViewportSize({ width: size.width, height: size.height });
     await check(page, '/', 'home', size.name);
     await check(page, '/signin', 'signin', size.name);
