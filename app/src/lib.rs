@@ -76,10 +76,11 @@ pub fn App() -> impl IntoView {
         <Router>
             <layout::Header/>
             <main class="main" id="main">
-                // Pages that load data render in order (`SsrMode::Async`): the server waits for
-                // their resources and sends the finished page, so it is complete without
-                // JavaScript (out-of-order streaming would leave "Loading…" until a script
-                // moves the content in). Pages without data stream as they are.
+                // Pages that load data stream in order (`SsrMode::InOrder`): each Suspense is
+                // resolved before the HTML goes on, so the page is complete without JavaScript
+                // (out-of-order streaming left "Loading…" until a script moved the content in).
+                // Not `Async`: with two resources on Profile it hung now and then (about one
+                // run in twelve of server/tests/session_storage.rs). Pages without data stream.
                 <Routes fallback=|| view! { <NotFound/> }>
                     <Route path=path!("") view=home::HomePage/>
                     <Route path=path!("signin") view=SignInPage/>
@@ -89,12 +90,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("connect/deletion/:code") view=DataDeletionPage ssr=SsrMode::Async/>
                     <ParentRoute path=path!("settings") view=SettingsLayout>
                         <Route path=path!("") view=|| view! { <Redirect path="/settings/profile"/> }/>
-                        <Route path=path!("profile") view=ProfilePage ssr=SsrMode::Async/>
-                        <Route path=path!("applications") view=ApplicationsPage ssr=SsrMode::Async/>
+                        <Route path=path!("profile") view=ProfilePage ssr=SsrMode::InOrder/>
+                        <Route path=path!("applications") view=ApplicationsPage ssr=SsrMode::InOrder/>
                     </ParentRoute>
                     <ParentRoute path=path!("admin") view=AdminLayout>
                         <Route path=path!("") view=|| view! { <Redirect path="/admin/social-apps"/> }/>
-                        <Route path=path!("social-apps") view=SocialAppsPage ssr=SsrMode::Async/>
+                        <Route path=path!("social-apps") view=SocialAppsPage ssr=SsrMode::InOrder/>
                     </ParentRoute>
                 </Routes>
             </main>
