@@ -49,6 +49,19 @@ impl Notice {
         shown
     }
 
+    /// What an action answered; a failure goes to the card of `acting`, the provider whose
+    /// card started it, when known.
+    fn answer(
+        answer: Result<(ProviderId, ConnectOutcome), AppError>,
+        acting: Option<ProviderId>,
+        serial: u32,
+    ) -> Self {
+        match answer {
+            Ok((p, outcome)) => Self::outcome(p, outcome, serial),
+            Err(err) => Self::error(acting, &err, serial),
+        }
+    }
+
     fn error(provider: Option<ProviderId>, err: &AppError, serial: u32) -> Self {
         Self {
             provider,
@@ -123,28 +136,16 @@ pub fn ApplicationsPage() -> impl IntoView {
     Effect::watch(
         move || disconnect.version().get(),
         move |_, _, _| {
-            let shown = match disconnect.value().get_untracked() {
-                Some(Ok(p)) => Some(Notice::outcome(
-                    p,
-                    ConnectOutcome::Disconnected,
-                    next_serial(),
-                )),
-                Some(Err(err)) => Some(Notice::error(acting.get_untracked(), &err, next_serial())),
-                None => None,
-            };
-            notice.set(shown);
+            let answer = disconnect.value().get_untracked().map(disconnected);
+            notice.set(answer.map(|a| Notice::answer(a, acting.get_untracked(), next_serial())));
         },
         false,
     );
     Effect::watch(
         move || refresh.version().get(),
         move |_, _, _| {
-            let shown = match refresh.value().get_untracked() {
-                Some(Ok((p, outcome))) => Some(Notice::outcome(p, outcome, next_serial())),
-                Some(Err(err)) => Some(Notice::error(acting.get_untracked(), &err, next_serial())),
-                None => None,
-            };
-            notice.set(shown);
+            let answer = refresh.value().get_untracked();
+            notice.set(answer.map(|a| Notice::answer(a, acting.get_untracked(), next_serial())));
         },
         false,
     );
@@ -201,15 +202,18 @@ fn first_notice(
     if let Some(connected) = use_flash().and_then(|f| f.take_connect()) {
         return Some(Notice::connected(connected));
     }
-    match (
-        disconnect.value().get_untracked(),
-        refresh.value().get_untracked(),
-    ) {
-        (Some(Ok(p)), _) => Some(Notice::outcome(p, ConnectOutcome::Disconnected, 0)),
-        (_, Some(Ok((p, outcome)))) => Some(Notice::outcome(p, outcome, 0)),
-        (Some(Err(err)), _) | (_, Some(Err(err))) => Some(Notice::error(None, &err, 0)),
-        _ => None,
-    }
+    // A flash holds one answer: at most one of the two actions starts with a value.
+    let answer = disconnect.value().get_untracked().map(disconnected);
+    answer
+        .or_else(|| refresh.value().get_untracked())
+        .map(|a| Notice::answer(a, None, 0))
+}
+
+/// A disconnect's answer as an outcome, like Refresh's.
+fn disconnected(
+    answer: Result<ProviderId, AppError>,
+) -> Result<(ProviderId, ConnectOutcome), AppError> {
+    answer.map(|p| (p, ConnectOutcome::Disconnected))
 }
 
 /// Seconds a transient notice stays before it fades (the CSS fade matches, for pages without

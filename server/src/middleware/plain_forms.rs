@@ -13,6 +13,7 @@ use tower_sessions::Session;
 
 use app::error::AppError;
 use app::flash::{FormAnswer, is_secret_field, store};
+use app::request::asks_for_html;
 
 use crate::router::MAX_BODY_BYTES;
 
@@ -24,7 +25,10 @@ const MAX_ANSWER_BYTES: usize = 64 * 1024;
 
 /// Turns the redirect `server_fn` makes for a plain form post into a flash and a clean 303.
 pub async fn remember_plain_posts(session: Session, req: Request, next: Next) -> Response {
-    if req.method() != Method::POST || !req.uri().path().starts_with("/api/") || !wants_page(&req) {
+    if req.method() != Method::POST
+        || !req.uri().path().starts_with("/api/")
+        || !asks_for_html(req.headers())
+    {
         return next.run(req).await;
     }
     let path = req.uri().path().to_owned();
@@ -72,15 +76,6 @@ pub async fn remember_plain_posts(session: Session, req: Request, next: Next) ->
         return err.into_response();
     }
     Redirect::to(&target).into_response()
-}
-
-/// A browser navigating (a form without JavaScript) asks for HTML; `server_fn`'s own client
-/// never does.
-fn wants_page(req: &Request) -> bool {
-    req.headers()
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.contains("text/html"))
 }
 
 /// The form's fields, without secrets, bounded in number and length.
