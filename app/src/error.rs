@@ -53,6 +53,10 @@ pub enum AppError {
     /// Anything else: logged in detail on the server, shown vaguely.
     #[error("Something went wrong on our side. Please try again.")]
     Internal,
+    /// The database cannot be reached (down, restarting, unreachable): nothing was lost, and
+    /// the same request will work once it is back.
+    #[error("Orga Connect cannot reach its database just now. Nothing was changed; please try again in a minute.")]
+    Unavailable,
 }
 
 /// One form field's problem, in plain words.
@@ -149,6 +153,7 @@ impl AppError {
             Self::NotFound => 404,
             Self::Provider(_) | Self::Network => 502,
             Self::Internal => 500,
+            Self::Unavailable => 503,
         }
     }
 }
@@ -213,6 +218,8 @@ mod tests {
 
 #[cfg(feature = "ssr")]
 pub use http_status::set_page_status;
+#[cfg(feature = "ssr")]
+pub use conversions::is_unreachable;
 
 #[cfg(feature = "ssr")]
 mod http_status {
@@ -253,14 +260,39 @@ mod conversions {
     impl From<sea_orm::DbErr> for AppError {
         fn from(err: sea_orm::DbErr) -> Self {
             tracing::error!(error = %err, "database error");
-            Self::Internal
+            if is_unreachable(&err) {
+                Self::Unavailable
+            } else {
+                Self::Internal
+            }
         }
     }
 
     impl From<sea_orm::TransactionError<sea_orm::DbErr>> for AppError {
         fn from(err: sea_orm::TransactionError<sea_orm::DbErr>) -> Self {
-            tracing::error!(error = %err, "database transaction error");
-            Self::Internal
+            match err {
+                sea_orm::TransactionError::Connection(err)
+                | sea_orm::TransactionError::Transaction(err) => err.into(),
+            }
+        }
+    }
+
+    /// Whether the database could not be reached at all (as opposed to refusing a statement):
+    /// no connection could be opened or taken from the pool, or the one in hand broke.
+    pub fn is_unreachable(err: &sea_orm::DbErr) -> bool {
+        use sea_orm::sqlx::Error as Sqlx;
+        use sea_orm::{DbErr, RuntimeErr};
+        match err {
+            DbErr::ConnectionAcquire(_) => true,
+            DbErr::Conn(RuntimeErr::SqlxError(_)) => true,
+            DbErr::Conn(_) => false,
+            DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) => {
+                matches!(
+                    e,
+                    Sqlx::Io(_) | Sqlx::PoolTimedOut | Sqlx::PoolClosed | Sqlx::Tls(_) | Sqlx::WorkerCrashed
+                )
+            }
+            _ => false,
         }
     }
 

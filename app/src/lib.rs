@@ -7,6 +7,7 @@ pub mod components;
 pub mod connections;
 #[cfg(feature = "ssr")]
 pub mod crypto;
+pub mod csp;
 pub mod dates;
 pub mod error;
 pub mod flash;
@@ -44,9 +45,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="color-scheme" content="light"/>
-                <link rel="icon" href="data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 32 32'%3E%3Crect width='32' height='32' rx='8' fill='%234f46e5'/%3E%3Ctext x='16' y='22' font-size='16' text-anchor='middle' fill='white' font-family='sans-serif'%3EO%3C/text%3E%3C/svg%3E"/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <HashedStylesheet options=options.clone() id="leptos"/>
                 <AutoReload options=options.clone()/>
+                <csp::CspNonce/>
                 <HydrationScripts options/>
                 <MetaTags/>
                 <crate::accounts::guard::SessionScript/>

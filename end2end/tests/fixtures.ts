@@ -1,5 +1,5 @@
-// Every test fails when the browser reports a Rust panic or a hydration error, even if the
-// page happened to look right. Tests undo what they change (`undo`) and find cards by the
+// Every test fails when the browser reports a Rust panic, a hydration error or a Content
+// Security Policy violation, even if the page happened to look right. Tests undo what they change (`undo`) and find cards by the
 // accessible name of their region, as a screen reader would.
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -16,7 +16,9 @@ export const test = base.extend<{ browserErrors: void; undo: Undo }>({
       const errors: string[] = [];
       page.on('console', (msg) => {
         const text = msg.text();
-        if (msg.type() === 'error' && /panicked|hydration/i.test(text)) errors.push(text.slice(0, 500));
+        if (msg.type() === 'error' && /panicked|hydration|Content Security Policy/i.test(text)) {
+          errors.push(text.slice(0, 500));
+        }
       });
       page.on('pageerror', (err) => errors.push(err.message.slice(0, 500)));
       await use();

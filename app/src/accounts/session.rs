@@ -70,12 +70,19 @@ pub async fn current_session_key() -> Result<(Session, String), AppError> {
     Ok((session, key))
 }
 
-/// The user a session belongs to, if it belongs to one that still exists.
+/// The user a session belongs to, if it belongs to one that still exists. A session that cannot
+/// be read because the database is away is [`AppError::Unavailable`] (the session store's
+/// errors do not say why they failed: the database is asked).
 pub async fn session_user(
     session: &Session,
     db: &DatabaseConnection,
 ) -> Result<Option<user::Model>, AppError> {
-    let Some(id) = session.get::<i64>(SESSION_USER_ID).await? else {
+    let read = match session.get::<i64>(SESSION_USER_ID).await {
+        Ok(read) => read,
+        Err(_) if db.ping().await.is_err() => return Err(AppError::Unavailable),
+        Err(err) => return Err(err.into()),
+    };
+    let Some(id) = read else {
         return Ok(None);
     };
     Ok(user::Entity::find_by_id(id).one(db).await?)

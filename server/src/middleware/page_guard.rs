@@ -41,6 +41,12 @@ pub async fn guard_pages(
     let protected = admin_only || is_under(path, "/settings");
     let user = match session_user(&session, &state.db).await {
         Ok(user) => user,
+        // The session lives in the database: while it is away, a page that says so (503, try
+        // again) rather than a bare error.
+        Err(AppError::Unavailable) => {
+            tracing::warn!("page refused: database unreachable");
+            return unavailable_page();
+        }
         Err(err) => return err.into_response(),
     };
     if user.is_some() && is_sign_in_page(path) {
@@ -65,6 +71,26 @@ pub async fn guard_pages(
     if forbidden {
         *res.status_mut() = AppError::Forbidden.status();
     }
+    res
+}
+
+/// The page shown while the database is unreachable. Plain HTML without our stylesheet or
+/// scripts: it must not depend on anything but this process. Browsers and balancers are asked
+/// to come back in 30 seconds.
+fn unavailable_page() -> Response {
+    let body = format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+<title>Unavailable for a moment · Orga Connect</title></head><body><main>\
+<h1>Unavailable for a moment</h1><p>{}</p><p><a href=\"\">Try again</a></p></main></body></html>",
+        AppError::Unavailable
+    );
+    let mut res = axum::response::Html(body).into_response();
+    *res.status_mut() = AppError::Unavailable.status();
+    res.headers_mut().insert(
+        axum::http::header::RETRY_AFTER,
+        axum::http::HeaderValue::from_static("30"),
+    );
     res
 }
 

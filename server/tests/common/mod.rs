@@ -149,6 +149,12 @@ impl TestApp {
 
     /// An app over a fresh PostgreSQL database, or `None` without `TEST_DATABASE_URL`.
     pub async fn postgres() -> Option<Self> {
+        Self::postgres_through(|_| {}).await
+    }
+
+    /// [`TestApp::postgres`], with the app's database URL changed by `route` (a relay's port,
+    /// say); the database itself is created and dropped directly.
+    pub async fn postgres_through(route: impl FnOnce(&mut url::Url)) -> Option<Self> {
         let admin_url = std::env::var("TEST_DATABASE_URL")
             .ok()
             .filter(|u| !u.is_empty())?;
@@ -164,6 +170,7 @@ impl TestApp {
         admin.close().await.unwrap();
         let mut url = url::Url::parse(&admin_url).unwrap();
         url.set_path(&name);
+        route(&mut url);
         Some(Self::start(url.to_string(), DbGuard::Postgres { admin_url, name }).await)
     }
 

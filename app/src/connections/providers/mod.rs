@@ -7,7 +7,7 @@ mod http;
 mod instagram;
 #[cfg(test)]
 mod mapping_tests;
-mod untrusted;
+pub mod untrusted;
 mod x;
 
 use async_trait::async_trait;
