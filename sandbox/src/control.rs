@@ -88,7 +88,7 @@ struct FaultRequest {
 }
 
 /// `{"delay_ms":…}` | `{"status":…}` | `{"redirect":"https://…"}` | `"malformed_json"` |
-/// `"missing_fields"` | `"huge_body"` | `"html"` | `"svg_with_script"`.
+/// `"missing_fields"` | `"huge_body"` | `"html"` | `"svg_with_script"` | `"hostile_strings"`.
 #[derive(Deserialize)]
 #[serde(untagged)]
 enum FaultSpec {
@@ -106,6 +106,7 @@ impl FaultSpec {
             Self::Status { .. } => Err("status must be 100–599"),
             Self::Named(name) if name == "malformed_json" => Ok(Fault::MalformedJson),
             Self::Named(name) if name == "missing_fields" => Ok(Fault::MissingFields),
+            Self::Named(name) if name == "hostile_strings" => Ok(Fault::HostileStrings),
             Self::Redirect { redirect } => Ok(Fault::Hostile(Hostile::Redirect(redirect))),
             Self::Named(name) => match name.as_str() {
                 "huge_body" => Ok(Fault::Hostile(Hostile::HugeBody)),

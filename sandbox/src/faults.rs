@@ -62,6 +62,10 @@ pub enum Fault {
     MissingFields,
     /// Answer something no client should accept (meant for pictures; any endpoint answers it).
     Hostile(Hostile),
+    /// Answer normally, with every name in the body turned into markup and every address
+    /// into a `javascript:` URL (meant for profiles: what a hostile account at a provider
+    /// looks like). Ids are kept, so the flow completes.
+    HostileStrings,
 }
 
 /// What a hostile endpoint answers instead of its content.
@@ -143,6 +147,36 @@ pub(crate) async fn guard(
         Some(Fault::MalformedJson) => util::malformed(truncated(endpoint)),
         Some(Fault::MissingFields) => finish(run(), Some(endpoint)),
         Some(Fault::Hostile(answer)) => hostile(&answer),
+        Some(Fault::HostileStrings) => match run() {
+            Ok(mut body) => {
+                poison(&mut body);
+                util::json(StatusCode::OK, body)
+            }
+            Err(response) => response,
+        },
+    }
+}
+
+/// Markup where names go, a script URL where addresses go, at any depth.
+fn poison(value: &mut Value) {
+    const NAMES: &[&str] = &["name", "first_name", "last_name", "given_name", "family_name", "username"];
+    const ADDRESSES: &[&str] = &["link", "url", "picture", "profile_image_url", "profile_picture_url"];
+    match value {
+        Value::Object(object) => {
+            for (key, field) in object.iter_mut() {
+                match field {
+                    Value::String(text) if NAMES.contains(&key.as_str()) => {
+                        *text = format!("{text}<img src=x onerror=alert(document.domain)>\"'><script>alert(1)</script>");
+                    }
+                    Value::String(text) if ADDRESSES.contains(&key.as_str()) => {
+                        *text = "javascript:alert(document.domain)".to_owned();
+                    }
+                    other => poison(other),
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(poison),
+        _ => {}
     }
 }
 
