@@ -20,7 +20,8 @@ pub mod sessions;
 
 /// Runs each named `async fn name(app: TestApp)` once on SQLite and once on PostgreSQL (the
 /// PostgreSQL run needs `TEST_DATABASE_URL`; `.ci/run` sets it). With `env = VARS;` first, the
-/// apps also get those environment variables (`&[(&str, &str)]`, over the harness's own).
+/// apps also get those environment variables (`&[(&str, &str)]`, over the harness's own; a
+/// path from inside the generated modules, e.g. `super::LIMITS`).
 #[macro_export]
 macro_rules! db_tests {
     (env = $env:expr; $($name:ident),* $(,)?) => {
