@@ -235,9 +235,18 @@ mod tests {
             retry_after_secs: secs,
         };
         assert_eq!(wait(0).retry_after_secs(), Some(1));
-        assert_eq!(wait(0).to_string(), "Too many attempts. Please wait 1 second and try again.");
-        assert_eq!(wait(42).to_string(), "Too many attempts. Please wait 42 seconds and try again.");
-        assert_eq!(wait(900).to_string(), "Too many attempts. Please wait 15 minutes and try again.");
+        assert_eq!(
+            wait(0).to_string(),
+            "Too many attempts. Please wait 1 second and try again."
+        );
+        assert_eq!(
+            wait(42).to_string(),
+            "Too many attempts. Please wait 42 seconds and try again."
+        );
+        assert_eq!(
+            wait(900).to_string(),
+            "Too many attempts. Please wait 15 minutes and try again."
+        );
         assert_eq!(wait(42).status_code(), 429);
         assert_eq!(AppError::Internal.retry_after_secs(), None);
     }

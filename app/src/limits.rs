@@ -187,9 +187,15 @@ mod tests {
     fn the_peer_is_the_client_unless_it_is_a_trusted_proxy() {
         let none = TrustedProxies::default();
         let forged = headers(&["203.0.113.9"]);
-        assert_eq!(none.client_ip(peer("198.51.100.1"), &forged), ip("198.51.100.1"));
+        assert_eq!(
+            none.client_ip(peer("198.51.100.1"), &forged),
+            ip("198.51.100.1")
+        );
         let lb = TrustedProxies::parse("10.0.0.0/8, 192.0.2.7").unwrap();
-        assert_eq!(lb.client_ip(peer("198.51.100.1"), &forged), ip("198.51.100.1"));
+        assert_eq!(
+            lb.client_ip(peer("198.51.100.1"), &forged),
+            ip("198.51.100.1")
+        );
         assert_eq!(lb.client_ip(peer("10.1.2.3"), &forged), ip("203.0.113.9"));
         assert_eq!(lb.client_ip(peer("192.0.2.7"), &forged), ip("203.0.113.9"));
     }
@@ -203,15 +209,24 @@ mod tests {
         let garbage = headers(&["203.0.113.9, not-an-ip"]);
         assert_eq!(lb.client_ip(peer("10.0.0.1"), &garbage), ip("10.0.0.1"));
         let only_proxies = headers(&["10.0.0.3"]);
-        assert_eq!(lb.client_ip(peer("10.0.0.1"), &only_proxies), ip("10.0.0.3"));
-        assert_eq!(lb.client_ip(peer("::ffff:10.0.0.1"), &chain), ip("203.0.113.9"));
+        assert_eq!(
+            lb.client_ip(peer("10.0.0.1"), &only_proxies),
+            ip("10.0.0.3")
+        );
+        assert_eq!(
+            lb.client_ip(peer("::ffff:10.0.0.1"), &chain),
+            ip("203.0.113.9")
+        );
     }
 
     #[test]
     fn bad_proxy_lists_are_named() {
         assert!(TrustedProxies::parse("10.0.0.0/8, nope").is_err());
         assert!(TrustedProxies::parse("10.0.0.0/33").is_err());
-        assert_eq!(TrustedProxies::parse(" ").unwrap(), TrustedProxies::default());
+        assert_eq!(
+            TrustedProxies::parse(" ").unwrap(),
+            TrustedProxies::default()
+        );
     }
 
     #[test]

@@ -57,13 +57,23 @@ fn quota(
         return Ok(default);
     };
     let parsed = raw.split_once('/').and_then(|(n, secs)| {
-        let n = n.trim().parse::<u32>().ok().filter(|n| (1..=1_000_000).contains(n))?;
-        let secs = secs.trim().parse::<u64>().ok().filter(|s| (1..=86_400).contains(s))?;
+        let n = n
+            .trim()
+            .parse::<u32>()
+            .ok()
+            .filter(|n| (1..=1_000_000).contains(n))?;
+        let secs = secs
+            .trim()
+            .parse::<u64>()
+            .ok()
+            .filter(|s| (1..=86_400).contains(s))?;
         Some(RateQuota::per_secs(n, secs))
     });
     parsed.ok_or_else(|| ConfigError::Invalid {
         name,
-        reason: format!("{raw:?} is not REQUESTS/SECONDS like 10/60 (1 to 1000000 requests per 1 to 86400 s)"),
+        reason: format!(
+            "{raw:?} is not REQUESTS/SECONDS like 10/60 (1 to 1000000 requests per 1 to 86400 s)"
+        ),
     })
 }
 
@@ -99,8 +109,14 @@ mod tests {
             ("TRUSTED_PROXIES", "10.0.0.0/8,proxy"),
             ("SIGN_IN_LOCKOUT_MAX_SECS", "5"),
         ] {
-            let err = policy(&[(name, value)]).err().map(|e| e.to_string()).unwrap_or_default();
-            assert!(err.starts_with(&format!("{name} is invalid")), "{name}={value}: {err}");
+            let err = policy(&[(name, value)])
+                .err()
+                .map(|e| e.to_string())
+                .unwrap_or_default();
+            assert!(
+                err.starts_with(&format!("{name} is invalid")),
+                "{name}={value}: {err}"
+            );
         }
     }
 }

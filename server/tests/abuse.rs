@@ -38,7 +38,13 @@ db_tests!(env = super::LIMITS;
 );
 
 /// Signs in as the client at `client_ip` behind our proxy (the hydrated app's call).
-async fn sign_in_from(app: &TestApp, client: &Client, client_ip: &str, email: &str, password: &str) -> Response {
+async fn sign_in_from(
+    app: &TestApp,
+    client: &Client,
+    client_ip: &str,
+    email: &str,
+    password: &str,
+) -> Response {
     client
         .post(format!("{}/api/sign_in", app.base))
         .header("Origin", &app.base)
@@ -66,7 +72,10 @@ fn proxied(
 /// The `Retry-After` of a 429, in seconds.
 fn retry_after(res: &Response) -> u64 {
     assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
-    let value = res.headers().get("retry-after").expect("a 429 says when to come back");
+    let value = res
+        .headers()
+        .get("retry-after")
+        .expect("a 429 says when to come back");
     value.to_str().unwrap().parse().unwrap()
 }
 
@@ -80,7 +89,10 @@ async fn end_lockouts(app: &TestApp) {
         }
         _ => format!("UPDATE sign_in_failures SET locked_until = '{past}'"),
     };
-    app.db.execute(Statement::from_string(backend, sql)).await.unwrap();
+    app.db
+        .execute(Statement::from_string(backend, sql))
+        .await
+        .unwrap();
 }
 
 async fn three_hundred_wrong_passwords_meet_429_long_before_the_end(app: TestApp) {
@@ -88,18 +100,32 @@ async fn three_hundred_wrong_passwords_meet_429_long_before_the_end(app: TestApp
     let attacker = app.client();
     let mut refused_at = None;
     for attempt in 1..=300 {
-        let res = sign_in_from(&app, &attacker, "203.0.113.66", "victim@example.com", "guess").await;
+        let res = sign_in_from(
+            &app,
+            &attacker,
+            "203.0.113.66",
+            "victim@example.com",
+            "guess",
+        )
+        .await;
         if res.status() == StatusCode::TOO_MANY_REQUESTS {
             let wait = retry_after(&res);
             // 5 per 60 s: one more every 12 s.
             assert!((1..=12).contains(&wait), "Retry-After {wait}");
-            assert!(matches!(app_error(res).await, AppError::TooManyRequests { .. }));
+            assert!(matches!(
+                app_error(res).await,
+                AppError::TooManyRequests { .. }
+            ));
             refused_at = Some(attempt);
             break;
         }
         assert_eq!(res.status(), StatusCode::UNAUTHORIZED, "attempt {attempt}");
     }
-    assert_eq!(refused_at, Some(6), "the sixth attempt in a minute is refused");
+    assert_eq!(
+        refused_at,
+        Some(6),
+        "the sixth attempt in a minute is refused"
+    );
     // The same client without JavaScript: a page that says so, not a blank body.
     let res = attacker
         .post(format!("{}/api/sign_in", app.base))
@@ -116,8 +142,16 @@ async fn three_hundred_wrong_passwords_meet_429_long_before_the_end(app: TestApp
     assert!(page.contains("href=\"/signin\""), "{page}");
     // Another client behind the same proxy is not limited.
     let other = app.client();
-    app.sign_up(&other, "Bob", "bob@example.com", "correct horse").await;
-    let res = sign_in_from(&app, &other, "198.51.100.7", "bob@example.com", "correct horse").await;
+    app.sign_up(&other, "Bob", "bob@example.com", "correct horse")
+        .await;
+    let res = sign_in_from(
+        &app,
+        &other,
+        "198.51.100.7",
+        "bob@example.com",
+        "correct horse",
+    )
+    .await;
     assert_eq!(res.status(), StatusCode::OK);
 }
 
@@ -137,7 +171,14 @@ async fn forwarded_for_from_an_untrusted_peer_is_ignored(app: TestApp) {
     }
     // Through the trusted proxy, the same forged addresses are distinct clients.
     let proxied = app.client();
-    let res = sign_in_from(&app, &proxied, "198.51.100.6", "nobody6@example.com", "guess").await;
+    let res = sign_in_from(
+        &app,
+        &proxied,
+        "198.51.100.6",
+        "nobody6@example.com",
+        "guess",
+    )
+    .await;
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
 }
 
@@ -148,13 +189,24 @@ async fn each_limited_route_answers_429_with_retry_after(app: TestApp) {
     let send = |method, path| proxied(&app, &visitor, "203.0.113.10", method, path);
     for n in 1..=4 {
         let email = format!("new{n}@example.com");
-        let form = [("name", "New"), ("email", email.as_str()), ("password", "correct horse")];
-        let res = send(reqwest::Method::POST, "/api/sign_up").form(&form).send().await.unwrap();
+        let form = [
+            ("name", "New"),
+            ("email", email.as_str()),
+            ("password", "correct horse"),
+        ];
+        let res = send(reqwest::Method::POST, "/api/sign_up")
+            .form(&form)
+            .send()
+            .await
+            .unwrap();
         if n <= 3 {
             assert_eq!(res.status(), StatusCode::OK, "sign-up {n}");
         } else {
             assert!(retry_after(&res) >= 1);
-            assert!(matches!(app_error(res).await, AppError::TooManyRequests { .. }));
+            assert!(matches!(
+                app_error(res).await,
+                AppError::TooManyRequests { .. }
+            ));
         }
     }
     // Connect and callback: navigations, so a page with the way back.
@@ -175,7 +227,11 @@ async fn each_limited_route_answers_429_with_retry_after(app: TestApp) {
             }
         }
     }
-    assert_eq!(app.count("oauth_states").await, 3, "the refused connect stored nothing");
+    assert_eq!(
+        app.count("oauth_states").await,
+        3,
+        "the refused connect stored nothing"
+    );
     // The admin's saves.
     let admin = app.signed_in_admin("admin@example.com").await;
     let send = |method, path| proxied(&app, &admin, "203.0.113.12", method, path);
@@ -212,10 +268,19 @@ async fn a_locked_email_answers_alike_whether_or_not_it_has_an_account(app: Test
     assert_eq!(answers[0], answers[1], "the same answer for both");
     // Locked means locked, even with the right password.
     let owner = app.client();
-    let res = sign_in_from(&app, &owner, "192.0.2.1", "victim@example.com", "correct horse").await;
+    let res = sign_in_from(
+        &app,
+        &owner,
+        "192.0.2.1",
+        "victim@example.com",
+        "correct horse",
+    )
+    .await;
     assert!(retry_after(&res) >= 29);
     // The stored key is a hash: no typed address is kept.
-    let kept: Option<String> = app.value("SELECT MAX(email_hash) AS v FROM sign_in_failures").await;
+    let kept: Option<String> = app
+        .value("SELECT MAX(email_hash) AS v FROM sign_in_failures")
+        .await;
     assert!(!kept.unwrap().contains('@'));
 }
 
@@ -231,7 +296,11 @@ async fn lockouts_double_and_a_right_password_ends_them(app: TestApp) {
         end_lockouts(&app).await;
         let ip = format!("198.51.100.{n}");
         let res = sign_in_from(&app, &client, &ip, "victim@example.com", "guess").await;
-        assert_eq!(res.status(), StatusCode::UNAUTHORIZED, "a guess after the lockout is heard");
+        assert_eq!(
+            res.status(),
+            StatusCode::UNAUTHORIZED,
+            "a guess after the lockout is heard"
+        );
         let res = sign_in_from(&app, &client, &ip, "victim@example.com", "guess").await;
         waits.push(retry_after(&res));
     }
@@ -241,9 +310,20 @@ async fn lockouts_double_and_a_right_password_ends_them(app: TestApp) {
         assert!((expected - 1..=expected).contains(wait), "{waits:?}");
     }
     end_lockouts(&app).await;
-    let res = sign_in_from(&app, &client, "198.51.100.99", "victim@example.com", "correct horse").await;
+    let res = sign_in_from(
+        &app,
+        &client,
+        "198.51.100.99",
+        "victim@example.com",
+        "correct horse",
+    )
+    .await;
     assert_eq!(res.status(), StatusCode::OK);
-    assert_eq!(app.count("sign_in_failures").await, 0, "the count starts again");
+    assert_eq!(
+        app.count("sign_in_failures").await,
+        0,
+        "the count starts again"
+    );
 }
 
 async fn a_flood_of_sign_ins_does_not_stall_healthz(app: TestApp) {
@@ -264,7 +344,10 @@ async fn a_flood_of_sign_ins_does_not_stall_healthz(app: TestApp) {
                         .post(format!("{base}/api/sign_in"))
                         .header("Origin", &base)
                         .header("X-Forwarded-For", format!("10.9.0.{n}"))
-                        .form(&[("email", format!("flood{n}@example.com").as_str()), ("password", "guess")])
+                        .form(&[
+                            ("email", format!("flood{n}@example.com").as_str()),
+                            ("password", "guess"),
+                        ])
                         .send()
                         .await
                         .unwrap()
@@ -287,13 +370,25 @@ async fn a_flood_of_sign_ins_does_not_stall_healthz(app: TestApp) {
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
     let (statuses, took) = flood.await.unwrap();
-    assert!(statuses.iter().all(|s| *s == StatusCode::UNAUTHORIZED), "{statuses:?}");
+    assert!(
+        statuses.iter().all(|s| *s == StatusCode::UNAUTHORIZED),
+        "{statuses:?}"
+    );
     eprintln!("40 sign-ins took {took:?}; /healthz answered {probes} times, slowest {slowest:?}");
-    assert!(probes >= 3, "/healthz was asked while the sign-ins ran: {probes} times in {took:?}");
+    assert!(
+        probes >= 3,
+        "/healthz was asked while the sign-ins ran: {probes} times in {took:?}"
+    );
     // Generous: a loaded CI machine shared with builds may pause any request a while. With the
     // hashing on the async workers (measured on 2 cores), a /healthz waited 790 ms of a 1.8 s
     // flood, and was answered 6 times instead of ~80; off them, at most ~190 ms of 1.6-2.9 s.
     // The share of the flood is the sharper test: it does not depend on the machine's speed.
-    assert!(slowest < Duration::from_secs(1), "slowest /healthz: {slowest:?}");
-    assert!(slowest * 4 < took, "/healthz waited {slowest:?} of the {took:?} flood");
+    assert!(
+        slowest < Duration::from_secs(1),
+        "slowest /healthz: {slowest:?}"
+    );
+    assert!(
+        slowest * 4 < took,
+        "/healthz waited {slowest:?} of the {took:?} flood"
+    );
 }

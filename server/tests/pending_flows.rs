@@ -40,7 +40,10 @@ async fn expire_flows_so_far(app: &TestApp) {
         }
         _ => format!("UPDATE oauth_states SET expires_at = '{past}'"),
     };
-    app.db.execute(Statement::from_string(backend, sql)).await.unwrap();
+    app.db
+        .execute(Statement::from_string(backend, sql))
+        .await
+        .unwrap();
 }
 
 async fn assert_refused(app: &TestApp, client: &Client, back: &str) {
@@ -57,7 +60,11 @@ async fn the_cleanup_job_purges_expired_flows(app: TestApp) {
     start(&app, &client, "x").await;
     expire_flows_so_far(&app).await;
     let fresh = start(&app, &client, "x").await;
-    assert_eq!(app.count("oauth_states").await, 3, "starting a flow purges nothing");
+    assert_eq!(
+        app.count("oauth_states").await,
+        3,
+        "starting a flow purges nothing"
+    );
     // The job, as `server` runs it, at a short interval.
     let job = server::jobs::spawn_cleanup(app.state.clone(), Duration::from_millis(20));
     let deadline = Instant::now() + Duration::from_secs(5);
@@ -65,7 +72,11 @@ async fn the_cleanup_job_purges_expired_flows(app: TestApp) {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     job.abort();
-    assert_eq!(app.count("oauth_states").await, 1, "only the fresh flow is left");
+    assert_eq!(
+        app.count("oauth_states").await,
+        1,
+        "only the fresh flow is left"
+    );
     // And the fresh one still works.
     let back = app.decide(&client, &fresh, "ada", "allow").await;
     let res = client.get(&back).send().await.unwrap();
@@ -107,7 +118,12 @@ async fn another_users_leaked_state_is_refused_and_left_to_its_owner(app: TestAp
     assert_eq!(app.count("oauth_states").await, 1, "not burnt");
     let res = owner.get(&back).send().await.unwrap();
     assert_eq!(app.outcome(&owner, res).await, "x:connected");
-    assert_eq!(app.link("sam@example.com", "x").await.user_id, app.value::<i64>("SELECT id AS v FROM users WHERE email = 'sam@example.com'").await.unwrap());
+    assert_eq!(
+        app.link("sam@example.com", "x").await.user_id,
+        app.value::<i64>("SELECT id AS v FROM users WHERE email = 'sam@example.com'")
+            .await
+            .unwrap()
+    );
 }
 
 async fn another_sessions_state_is_refused_and_left_to_its_owner(app: TestApp) {
@@ -118,7 +134,11 @@ async fn another_sessions_state_is_refused_and_left_to_its_owner(app: TestApp) {
     // The same person, signed in on another device, is not the session that started it.
     let phone = app.client();
     let res = app
-        .call(&phone, "sign_in", &[("email", "sam@example.com"), ("password", "correct horse")])
+        .call(
+            &phone,
+            "sign_in",
+            &[("email", "sam@example.com"), ("password", "correct horse")],
+        )
         .await;
     assert_eq!(res.status(), StatusCode::OK);
     assert_refused(&app, &phone, &back).await;

@@ -100,7 +100,11 @@ async fn note_failure(
             .filter(Column::EmailHash.eq(key))
             .exec(db)
             .await?;
-        tracing::warn!(failures, lockout_secs = lockout.num_seconds(), "sign-in locked for an email");
+        tracing::warn!(
+            failures,
+            lockout_secs = lockout.num_seconds(),
+            "sign-in locked for an email"
+        );
     }
     Ok(())
 }

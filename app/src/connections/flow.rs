@@ -4,8 +4,8 @@
 use chrono::{Duration, Utc};
 use oauth2::{CsrfToken, PkceCodeChallenge};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-    Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
 };
 
 use super::ProviderId;
@@ -104,7 +104,9 @@ pub async fn take_flow(
         .flatten()
         .ok_or(StateProblem::Unknown)?;
     if found.expires_at < Utc::now() {
-        let _ = oauth_state::Entity::delete_by_id(hash).exec(&state.db).await;
+        let _ = oauth_state::Entity::delete_by_id(hash)
+            .exec(&state.db)
+            .await;
         return Err(StateProblem::Expired);
     }
     if found.user_id != user_id || found.provider != provider || found.session_hash != session_hash
@@ -154,7 +156,11 @@ async fn store_flow(
         .await?;
     txn.commit().await?;
     if dropped.rows_affected > 0 {
-        tracing::info!(user_id, dropped = dropped.rows_affected, "oldest pending flows dropped");
+        tracing::info!(
+            user_id,
+            dropped = dropped.rows_affected,
+            "oldest pending flows dropped"
+        );
     }
     Ok(())
 }

@@ -108,7 +108,9 @@ impl ClientLimits {
 
     /// `Err(seconds to wait)` when `client` has used up its quota for `route`.
     fn check(&self, route: LimitedRoute, client: IpAddr) -> Result<(), u64> {
-        if self.checks.fetch_add(1, Ordering::Relaxed) % HOUSEKEEPING_EVERY == HOUSEKEEPING_EVERY - 1 {
+        if self.checks.fetch_add(1, Ordering::Relaxed) % HOUSEKEEPING_EVERY
+            == HOUSEKEEPING_EVERY - 1
+        {
             for limiter in &self.limiters {
                 limiter.retain_recent();
                 limiter.shrink_to_fit();
@@ -146,7 +148,9 @@ pub async fn limit_rates(
     let peer = req
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
-        .map_or(SocketAddr::new(IpAddr::V4(Ipv4Addr::UNSPECIFIED), 0), |c| c.0);
+        .map_or(SocketAddr::new(IpAddr::V4(Ipv4Addr::UNSPECIFIED), 0), |c| {
+            c.0
+        });
     let client = limits.trusted_proxies.client_ip(peer, req.headers());
     match limits.check(route, client) {
         Ok(()) => next.run(req).await,
@@ -172,8 +176,14 @@ mod tests {
     fn only_the_abusable_routes_are_limited() {
         let of = |m: Method, p: &str| LimitedRoute::of(&m, p);
         assert_eq!(of(Method::POST, "/api/sign_in"), Some(LimitedRoute::SignIn));
-        assert_eq!(of(Method::POST, "/auth/x/connect"), Some(LimitedRoute::Connect));
-        assert_eq!(of(Method::GET, "/auth/google/callback"), Some(LimitedRoute::Callback));
+        assert_eq!(
+            of(Method::POST, "/auth/x/connect"),
+            Some(LimitedRoute::Connect)
+        );
+        assert_eq!(
+            of(Method::GET, "/auth/google/callback"),
+            Some(LimitedRoute::Callback)
+        );
         assert_eq!(
             of(Method::POST, "/api/save_provider_settings"),
             Some(LimitedRoute::AdminSave)
@@ -197,9 +207,19 @@ mod tests {
         let (a, b): (IpAddr, IpAddr) = ([192, 0, 2, 1].into(), [192, 0, 2, 2].into());
         assert_eq!(limits.check(LimitedRoute::SignIn, a), Ok(()));
         assert_eq!(limits.check(LimitedRoute::SignIn, a), Ok(()));
-        let wait = limits.check(LimitedRoute::SignIn, a).err().unwrap_or_default();
-        assert!((29..=30).contains(&wait), "one request back every 30 s: {wait}");
+        let wait = limits
+            .check(LimitedRoute::SignIn, a)
+            .err()
+            .unwrap_or_default();
+        assert!(
+            (29..=30).contains(&wait),
+            "one request back every 30 s: {wait}"
+        );
         assert_eq!(limits.check(LimitedRoute::SignIn, b), Ok(()));
-        assert_eq!(limits.check(LimitedRoute::SignUp, a), Ok(()), "classes apart");
+        assert_eq!(
+            limits.check(LimitedRoute::SignUp, a),
+            Ok(()),
+            "classes apart"
+        );
     }
 }
