@@ -47,6 +47,13 @@ pub enum AppError {
     /// An external provider failed; the message says which and what to do.
     #[error("{0}")]
     Provider(String),
+    /// Too many attempts from this client, or on this account: try again after the wait.
+    /// Answered with `Retry-After`.
+    #[error("Too many attempts. Please wait {} and try again.", wait_words(*retry_after_secs))]
+    TooManyRequests {
+        /// Seconds until the next attempt may be made.
+        retry_after_secs: u64,
+    },
     /// The request could not reach the server or its answer could not be read.
     #[error("Could not reach the server. Check your connection and try again.")]
     Network,
@@ -72,6 +79,15 @@ pub struct FieldError {
 fn every_message(fields: &[FieldError]) -> String {
     let messages: Vec<&str> = fields.iter().map(|f| f.message.as_str()).collect();
     messages.join(" ")
+}
+
+/// A wait in words a person reads: "1 second", "40 seconds", "3 minutes" (rounded up).
+fn wait_words(secs: u64) -> String {
+    match secs {
+        0 | 1 => "1 second".to_owned(),
+        2..=90 => format!("{secs} seconds"),
+        _ => format!("{} minutes", secs.div_ceil(60)),
+    }
 }
 
 impl AppError {
@@ -143,6 +159,16 @@ impl AppError {
         }
     }
 
+    /// The seconds of a `Retry-After` header, for the errors that come with one.
+    pub fn retry_after_secs(&self) -> Option<u64> {
+        match self {
+            Self::TooManyRequests { retry_after_secs } => Some((*retry_after_secs).max(1)),
+            // The database is usually back within a restart's time.
+            Self::Unavailable => Some(30),
+            _ => None,
+        }
+    }
+
     /// The HTTP status this error is answered with.
     pub fn status_code(&self) -> u16 {
         match self {
@@ -150,6 +176,7 @@ impl AppError {
             Self::Forbidden => 403,
             Self::Invalid { .. } | Self::InvalidFields(_) | Self::BadRequest(_) => 400,
             Self::EmailTaken => 409,
+            Self::TooManyRequests { .. } => 429,
             Self::NotFound => 404,
             Self::Provider(_) | Self::Network => 502,
             Self::Internal => 500,
@@ -210,6 +237,28 @@ mod tests {
     }
 
     #[test]
+    fn too_many_requests_says_how_long_to_wait() {
+        let wait = |secs| AppError::TooManyRequests {
+            retry_after_secs: secs,
+        };
+        assert_eq!(wait(0).retry_after_secs(), Some(1));
+        assert_eq!(
+            wait(0).to_string(),
+            "Too many attempts. Please wait 1 second and try again."
+        );
+        assert_eq!(
+            wait(42).to_string(),
+            "Too many attempts. Please wait 42 seconds and try again."
+        );
+        assert_eq!(
+            wait(900).to_string(),
+            "Too many attempts. Please wait 15 minutes and try again."
+        );
+        assert_eq!(wait(42).status_code(), 429);
+        assert_eq!(AppError::Internal.retry_after_secs(), None);
+    }
+
+    #[test]
     fn an_error_that_is_not_about_a_field_wins() {
         let gathered = AppError::gather([AppError::invalid("name", "x"), AppError::EmailTaken]);
         assert_eq!(gathered, Some(AppError::EmailTaken));
@@ -245,10 +294,13 @@ mod http_status {
     }
 
     /// Gives the response being built (a rendered page, a server function's answer) the status
-    /// of `err`.
+    /// of `err`, and its `Retry-After` when it has one.
     pub fn set_page_status(err: &AppError) {
         if let Some(options) = use_context::<ResponseOptions>() {
             options.set_status(err.status());
+            if let Some(secs) = err.retry_after_secs() {
+                options.insert_header(axum::http::header::RETRY_AFTER, secs.into());
+            }
         }
     }
 }
@@ -319,7 +371,35 @@ mod conversions {
 
     impl axum::response::IntoResponse for AppError {
         fn into_response(self) -> axum::response::Response {
-            (self.status(), self.to_string()).into_response()
+            let mut res = (self.status(), self.to_string()).into_response();
+            with_retry_after(&self, &mut res);
+            res
+        }
+    }
+
+    impl AppError {
+        /// The answer a server function gives when it fails, for middleware that refuses a
+        /// call before it runs: the status, `Retry-After`, and the error as the JSON the
+        /// browser's `server_fn` client decodes (`FromServerFnError::de`), so the page shows it.
+        pub fn server_fn_response(&self) -> axum::response::Response {
+            use axum::http::{HeaderValue, header};
+            let body = serde_json::to_vec(self).unwrap_or_else(|_| b"\"Internal\"".to_vec());
+            let mut res = axum::response::Response::new(axum::body::Body::from(body));
+            *res.status_mut() = self.status();
+            res.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            );
+            with_retry_after(self, &mut res);
+            res
+        }
+    }
+
+    /// Adds `Retry-After` to `res` when `err` has one.
+    pub(crate) fn with_retry_after(err: &AppError, res: &mut axum::response::Response) {
+        if let Some(secs) = err.retry_after_secs() {
+            res.headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, secs.into());
         }
     }
 }

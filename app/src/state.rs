@@ -21,6 +21,8 @@ pub struct SiteConfig {
     pub health: HealthPolicy,
     /// How long a browser stays signed in.
     pub sessions: SessionPolicy,
+    /// Trusted proxies, rate limits and the sign-in lockout.
+    pub abuse: crate::limits::AbusePolicy,
 }
 
 /// How long a session lasts, and how often its use is written down.

@@ -53,6 +53,10 @@ pub struct Config {
     pub health: HealthJob,
     /// `SESSION_LIFETIME_DAYS`: a session ends this long after sign-in, however active.
     pub session_lifetime: std::time::Duration,
+    /// `TRUSTED_PROXIES`, `RATE_LIMIT_*`, `SIGN_IN_LOCK*` (see `limits_config`).
+    pub abuse: app::limits::AbusePolicy,
+    /// `CLEANUP_INTERVAL_SECS`: time between runs of the clean-up job (default 15 min).
+    pub cleanup_interval: std::time::Duration,
 }
 
 /// How the link-health job runs.
@@ -99,7 +103,10 @@ impl Config {
         let provider_timeout = provider_timeout(&lookup)?;
         let health = health_job(&lookup)?;
         let session_days = number(&lookup, "SESSION_LIFETIME_DAYS", 30, 1..=365)?;
+        let cleanup_secs = number(&lookup, "CLEANUP_INTERVAL_SECS", 15 * 60, 1..=86_400)?;
         Ok(Self {
+            abuse: crate::limits_config::abuse_policy(&lookup)?,
+            cleanup_interval: std::time::Duration::from_secs(cleanup_secs),
             health,
             session_lifetime: std::time::Duration::from_secs(session_days * 86_400),
             provider_timeout,
@@ -136,6 +143,7 @@ impl Config {
                     .unwrap_or(chrono::Duration::days(30)),
                 ..app::state::SessionPolicy::default()
             },
+            abuse: self.abuse.clone(),
         }
     }
 }
@@ -163,7 +171,7 @@ fn sandbox_location(
 }
 
 /// An integer setting within `range`, or `default` when unset.
-fn number(
+pub(crate) fn number(
     lookup: &impl Fn(&str) -> Option<String>,
     name: &'static str,
     default: u64,

@@ -8,6 +8,7 @@ pub mod database;
 pub mod demo;
 mod health;
 pub mod jobs;
+mod limits_config;
 mod meta_callbacks;
 mod middleware;
 mod oauth;
@@ -144,7 +145,9 @@ pub async fn serve(
             tracing::warn!(error = %err, "could not set TCP_NODELAY");
         }
     });
-    let result = axum::serve(listener, build_router(state))
+    // The peer address is the client's, unless it is a trusted proxy (rate limits).
+    let app = build_router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let result = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await;
     cleanup.abort();

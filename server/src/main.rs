@@ -38,10 +38,12 @@ async fn run_server(config: &Config) -> Result<(), server::StartError> {
     tracing::info!(addr = %config.bind_addr, public_url = %config.public_url, "listening");
     println!("Orga Connect is running: open {}", config.public_url);
     let health = server::jobs::spawn_link_health(state.clone(), config.health);
+    let cleanup = server::jobs::spawn_cleanup(state.clone(), config.cleanup_interval);
     server::serve(listener, state, server::shutdown_signal()).await?;
     if let Some(job) = health {
         job.abort();
     }
+    cleanup.abort();
     Ok(())
 }
 

@@ -26,8 +26,8 @@ use app::{App, shell};
 use crate::avatars::serve_avatar;
 use crate::health::healthz;
 use crate::middleware::{
-    add_security_headers, guard_pages, note_session_activity, redirect_to_canonical_host, refuse_cross_site,
-    remember_plain_posts,
+    ClientLimits, add_security_headers, guard_pages, limit_rates, note_session_activity,
+    redirect_to_canonical_host, refuse_cross_site, remember_plain_posts,
 };
 use crate::session_store::SeaOrmSessionStore;
 use crate::{meta_callbacks, oauth};
@@ -67,6 +67,12 @@ pub fn build_router(state: AppState) -> Router {
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         // Inside the security headers, so that the 500 page carries them too.
         .layer(CatchPanicLayer::custom(panic_page))
+        // Before the session and any database work: a flood costs a map lookup. Its 429s
+        // carry the security headers.
+        .layer(from_fn_with_state(
+            ClientLimits::new(&state.site.abuse),
+            limit_rates,
+        ))
         .layer(from_fn_with_state(state.clone(), add_security_headers))
         .layer(CompressionLayer::new())
         // Before anything reads a cookie or renders: a request on another host goes to

@@ -201,7 +201,7 @@ async fn a_database_outage_answers_503_and_recovers_without_a_restart() {
         format!("{}:{}", url.host_str().unwrap(), url.port().unwrap_or(5432))
     };
     let relay = Relay::start(upstream).await;
-    let app = TestApp::postgres_through(|url| url.set_port(Some(relay.port)).unwrap())
+    let app = TestApp::postgres_through(|url| url.set_port(Some(relay.port)).unwrap(), &[])
         .await
         .unwrap();
     let client = app.signed_up("Ada", "ada@example.com").await;

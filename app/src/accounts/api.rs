@@ -68,7 +68,9 @@ pub async fn sign_in(
         return Err(AppError::InvalidCredentials);
     }
     let state = crate::state::AppState::current()?;
-    let user = super::users::authenticate(&state.db, &email, &password).await?;
+    let lockout = &state.site.abuse.lockout;
+    let user =
+        super::throttle::authenticate_throttled(&state.db, lockout, &email, &password).await?;
     super::session::start_session(&super::session::current_session().await?, &user).await?;
     tracing::info!(user_id = user.id, "signed in");
     leptos_axum::redirect(&safe_next(next.as_deref()));

@@ -11,6 +11,8 @@ pub mod session;
 #[cfg(feature = "ssr")]
 pub mod sessions;
 #[cfg(feature = "ssr")]
+pub mod throttle;
+#[cfg(feature = "ssr")]
 pub mod user_agent;
 #[cfg(feature = "ssr")]
 pub mod users;

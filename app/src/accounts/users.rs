@@ -8,7 +8,7 @@ use sea_orm::{
 };
 
 use super::UserView;
-use super::passwords::{dummy_hash, hash_password, verify_password};
+use super::passwords::{hash_password, verify_dummy, verify_password};
 use super::sessions::end_other_sessions;
 use super::validate::{MAX_PASSWORD_LEN, check_new_password_in};
 use crate::db::entities::user::{self, Role};
@@ -49,7 +49,7 @@ pub async fn create_user(
     let now = Utc::now();
     let row = user::ActiveModel {
         email: Set(new.email.to_owned()),
-        password_hash: Set(hash_password(new.password)?),
+        password_hash: Set(hash_password(new.password).await?),
         role: Set(new.role),
         first_name: Set(new.first_name.to_owned()),
         last_name: Set(new.last_name.to_owned()),
@@ -97,10 +97,10 @@ pub async fn authenticate(
     password: &str,
 ) -> Result<user::Model, AppError> {
     match find_by_email(db, email).await? {
-        Some(found) if verify_password(password, &found.password_hash) => Ok(found),
+        Some(found) if verify_password(password, &found.password_hash).await? => Ok(found),
         Some(_) => Err(AppError::InvalidCredentials),
         None => {
-            verify_password(password, dummy_hash());
+            verify_dummy(password).await?;
             Err(AppError::InvalidCredentials)
         }
     }
@@ -120,7 +120,9 @@ pub async fn confirm_password(
         .await?
         .ok_or(AppError::Unauthorized)?;
     // Longer than any password we accept: not theirs, and not worth hashing.
-    if password.len() <= 4 * MAX_PASSWORD_LEN && verify_password(password, &found.password_hash) {
+    if password.len() <= 4 * MAX_PASSWORD_LEN
+        && verify_password(password, &found.password_hash).await?
+    {
         return Ok(found);
     }
     let message = if password.is_empty() {
@@ -152,7 +154,7 @@ pub async fn change_password(
         ));
     }
     // Hashed before the transaction: it takes a while, and SQLite has one writer.
-    let hash = hash_password(new)?;
+    let hash = hash_password(new).await?;
     let txn = crate::db::begin_write(db).await?;
     user::Entity::update_many()
         .col_expr(user::Column::PasswordHash, Expr::value(hash))

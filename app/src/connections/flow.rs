@@ -3,7 +3,10 @@
 
 use chrono::{Duration, Utc};
 use oauth2::{CsrfToken, PkceCodeChallenge};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
+};
 
 use super::ProviderId;
 use super::avatars::refresh_link_picture;
@@ -20,6 +23,9 @@ use crate::state::AppState;
 
 /// How long a started flow may take to come back.
 pub const STATE_TTL_MINUTES: i64 = 10;
+/// Most flows a user may have pending: starting one more drops the oldest, so that a script
+/// clicking Connect cannot fill the table, while a person with a few tabs open is not hurt.
+pub const MAX_PENDING_FLOWS: u64 = 5;
 
 /// Starts connecting `provider` for the user `user_id` in the session `session_id`: stores the
 /// flow and returns the provider's authorization URL.
@@ -38,12 +44,7 @@ pub async fn start_connect(
     let nonce =
         (provider == ProviderId::Google).then(|| CsrfToken::new_random_len(32).secret().clone());
     let now = Utc::now();
-    oauth_state::Entity::delete_many()
-        .filter(oauth_state::Column::ExpiresAt.lt(now))
-        .exec(&state.db)
-        .await
-        .map_err(AppError::from)?;
-    oauth_state::ActiveModel {
+    let flow = oauth_state::ActiveModel {
         state_hash: Set(sha256_hex(csrf.secret())),
         user_id: Set(user_id),
         provider: Set(provider),
@@ -52,10 +53,8 @@ pub async fn start_connect(
         nonce: Set(nonce.clone()),
         created_at: Set(now),
         expires_at: Set(now + Duration::minutes(STATE_TTL_MINUTES)),
-    }
-    .insert(&state.db)
-    .await
-    .map_err(AppError::from)?;
+    };
+    store_flow(state, user_id, flow).await?;
     let redirect = redirect_uri(&state.site.public_url, provider);
     let request = AuthorizeRequest {
         redirect_uri: &redirect,
@@ -82,8 +81,10 @@ pub enum StateProblem {
     Foreign,
 }
 
-/// Takes the flow for `state` out of the database (so it can never be used twice), then checks
-/// that it belongs to this user, session and provider and has not expired.
+/// Takes the flow for `state` out of the database (so it can never be used twice), once it is
+/// known to belong to this user, session and provider and to be fresh. Someone else's flow (a
+/// leaked state) is refused without being touched, so its owner can still finish it; an
+/// expired one is deleted, whoever presents it.
 pub async fn take_flow(
     state: &AppState,
     raw_state: Option<&str>,
@@ -95,30 +96,86 @@ pub async fn take_flow(
         .filter(|s| !s.is_empty() && s.len() <= 512)
         .ok_or(StateProblem::Missing)?;
     let hash = sha256_hex(raw);
+    let session_hash = sha256_hex(session_id);
     let found = oauth_state::Entity::find_by_id(hash.clone())
         .one(&state.db)
         .await
         .ok()
         .flatten()
         .ok_or(StateProblem::Unknown)?;
-    // Whoever deletes the row owns the flow: a concurrent replay finds nothing to delete.
-    let deleted = oauth_state::Entity::delete_by_id(hash)
+    if found.expires_at < Utc::now() {
+        let _ = oauth_state::Entity::delete_by_id(hash)
+            .exec(&state.db)
+            .await;
+        return Err(StateProblem::Expired);
+    }
+    if found.user_id != user_id || found.provider != provider || found.session_hash != session_hash
+    {
+        return Err(StateProblem::Foreign);
+    }
+    // Whoever deletes the row owns the flow: a concurrent replay finds nothing to delete. The
+    // owner's conditions are repeated, so that only the owner's delete can consume it.
+    let deleted = oauth_state::Entity::delete_many()
+        .filter(oauth_state::Column::StateHash.eq(hash))
+        .filter(oauth_state::Column::UserId.eq(user_id))
+        .filter(oauth_state::Column::SessionHash.eq(session_hash))
+        .filter(oauth_state::Column::Provider.eq(provider))
         .exec(&state.db)
         .await
         .map_err(|_| StateProblem::Unknown)?;
     if deleted.rows_affected != 1 {
         return Err(StateProblem::Unknown);
     }
-    if found.expires_at < Utc::now() {
-        return Err(StateProblem::Expired);
-    }
-    if found.user_id != user_id
-        || found.provider != provider
-        || found.session_hash != sha256_hex(session_id)
-    {
-        return Err(StateProblem::Foreign);
-    }
     Ok(found)
+}
+
+/// Stores a new flow and drops the user's oldest beyond [`MAX_PENDING_FLOWS`], in one
+/// transaction (on SQLite, concurrent starts take turns; on PostgreSQL each start trims to
+/// the newest five it sees, so a race leaves at most one extra until the next start).
+async fn store_flow(
+    state: &AppState,
+    user_id: i64,
+    flow: oauth_state::ActiveModel,
+) -> Result<(), AppError> {
+    let txn = crate::db::begin_write(&state.db).await?;
+    flow.insert(&txn).await?;
+    let keep: Vec<String> = oauth_state::Entity::find()
+        .select_only()
+        .column(oauth_state::Column::StateHash)
+        .filter(oauth_state::Column::UserId.eq(user_id))
+        .order_by_desc(oauth_state::Column::CreatedAt)
+        .order_by_desc(oauth_state::Column::StateHash)
+        .limit(MAX_PENDING_FLOWS)
+        .into_tuple()
+        .all(&txn)
+        .await?;
+    let dropped = oauth_state::Entity::delete_many()
+        .filter(oauth_state::Column::UserId.eq(user_id))
+        .filter(oauth_state::Column::StateHash.is_not_in(keep))
+        .exec(&txn)
+        .await?;
+    txn.commit().await?;
+    if dropped.rows_affected > 0 {
+        tracing::info!(
+            user_id,
+            dropped = dropped.rows_affected,
+            "oldest pending flows dropped"
+        );
+    }
+    Ok(())
+}
+
+/// Deletes the flows expired at `now` (the clean-up job): an abandoned flow is no use to
+/// anyone, and its PKCE verifier should not outlive it.
+pub async fn purge_expired_flows(
+    db: &impl ConnectionTrait,
+    now: chrono::DateTime<Utc>,
+) -> Result<u64, AppError> {
+    let deleted = oauth_state::Entity::delete_many()
+        .filter(oauth_state::Column::ExpiresAt.lt(now))
+        .exec(db)
+        .await?;
+    Ok(deleted.rows_affected)
 }
 
 /// A finished connect: the provider's profile, and the user's empty profile fields it filled.

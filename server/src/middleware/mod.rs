@@ -1,16 +1,20 @@
-//! Request middleware: security headers and the pages' CSP, one address for the site, cross-site request refusal, session
-//! activity, plain form posts and the page guards.
+//! Request middleware: security headers and the pages' CSP, one address for the site,
+//! per-client rate limits, cross-site request refusal, session activity, plain form posts and
+//! the page guards.
 
 mod canonical_host;
 mod cross_site;
 mod page_guard;
 mod plain_forms;
+mod rate_limit;
 mod security_headers;
 mod session_activity;
+mod too_many_page;
 
 pub use canonical_host::redirect_to_canonical_host;
 pub use cross_site::refuse_cross_site;
 pub use page_guard::guard_pages;
 pub use plain_forms::remember_plain_posts;
+pub use rate_limit::{ClientLimits, limit_rates};
 pub use security_headers::add_security_headers;
 pub use session_activity::note_session_activity;

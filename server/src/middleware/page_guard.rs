@@ -76,7 +76,7 @@ pub async fn guard_pages(
 
 /// The page shown while the database is unreachable. Plain HTML without our stylesheet or
 /// scripts: it must not depend on anything but this process. Browsers and balancers are asked
-/// to come back in 30 seconds.
+/// to come back after `AppError::retry_after_secs`.
 fn unavailable_page() -> Response {
     let body = format!(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
@@ -87,10 +87,10 @@ fn unavailable_page() -> Response {
     );
     let mut res = axum::response::Html(body).into_response();
     *res.status_mut() = AppError::Unavailable.status();
-    res.headers_mut().insert(
-        axum::http::header::RETRY_AFTER,
-        axum::http::HeaderValue::from_static("30"),
-    );
+    if let Some(secs) = AppError::Unavailable.retry_after_secs() {
+        res.headers_mut()
+            .insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from(secs));
+    }
     res
 }
 

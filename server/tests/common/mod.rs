@@ -19,25 +19,32 @@ pub mod sandbox_harness;
 pub mod sessions;
 
 /// Runs each named `async fn name(app: TestApp)` once on SQLite and once on PostgreSQL (the
-/// PostgreSQL run needs `TEST_DATABASE_URL`; `.ci/run` sets it).
+/// PostgreSQL run needs `TEST_DATABASE_URL`; `.ci/run` sets it). With `env = VARS;` first, the
+/// apps also get those environment variables (`&[(&str, &str)]`, over the harness's own; a
+/// path from inside the generated modules, e.g. `super::LIMITS`).
 #[macro_export]
 macro_rules! db_tests {
-    ($($name:ident),* $(,)?) => {
+    (env = $env:expr; $($name:ident),* $(,)?) => {
         mod sqlite {
             $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() { super::$name($crate::common::TestApp::sqlite().await).await }
+            async fn $name() {
+                super::$name($crate::common::TestApp::sqlite_with($env).await).await
+            }
             )*
         }
         mod postgres {
             $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn $name() {
-                match $crate::common::TestApp::postgres().await {
+                match $crate::common::TestApp::postgres_with($env).await {
                     Some(app) => super::$name(app).await,
                     None => eprintln!("TEST_DATABASE_URL is not set: PostgreSQL run skipped"),
                 }
             }
             )*
         }
+    };
+    ($($name:ident),* $(,)?) => {
+        $crate::db_tests!(env = &[]; $($name),*);
     };
 }
 
@@ -141,20 +148,33 @@ fn unique_name() -> String {
 impl TestApp {
     /// An app over a fresh SQLite file.
     pub async fn sqlite() -> Self {
+        Self::sqlite_with(&[]).await
+    }
+
+    /// An app over a fresh SQLite file, with these environment variables too.
+    pub async fn sqlite_with(env: &[(&str, &str)]) -> Self {
         let dir = std::env::temp_dir().join(unique_name());
         std::fs::create_dir_all(&dir).unwrap();
         let url = format!("sqlite://{}?mode=rwc", dir.join("test.db").display());
-        Self::start(url, DbGuard::Sqlite(dir)).await
+        Self::start(url, DbGuard::Sqlite(dir), env).await
     }
 
     /// An app over a fresh PostgreSQL database, or `None` without `TEST_DATABASE_URL`.
     pub async fn postgres() -> Option<Self> {
-        Self::postgres_through(|_| {}).await
+        Self::postgres_with(&[]).await
     }
 
-    /// [`TestApp::postgres`], with the app's database URL changed by `route` (a relay's port,
-    /// say); the database itself is created and dropped directly.
-    pub async fn postgres_through(route: impl FnOnce(&mut url::Url)) -> Option<Self> {
+    /// [`TestApp::postgres`], with these environment variables too.
+    pub async fn postgres_with(env: &[(&str, &str)]) -> Option<Self> {
+        Self::postgres_through(|_| {}, env).await
+    }
+
+    /// [`TestApp::postgres_with`], with the app's database URL changed by `route` (a relay's
+    /// port, say); the database itself is created and dropped directly.
+    pub async fn postgres_through(
+        route: impl FnOnce(&mut url::Url),
+        env: &[(&str, &str)],
+    ) -> Option<Self> {
         let admin_url = std::env::var("TEST_DATABASE_URL")
             .ok()
             .filter(|u| !u.is_empty())?;
@@ -171,10 +191,10 @@ impl TestApp {
         let mut url = url::Url::parse(&admin_url).unwrap();
         url.set_path(&name);
         route(&mut url);
-        Some(Self::start(url.to_string(), DbGuard::Postgres { admin_url, name }).await)
+        Some(Self::start(url.to_string(), DbGuard::Postgres { admin_url, name }, env).await)
     }
 
-    async fn start(database_url: String, guard: DbGuard) -> Self {
+    async fn start(database_url: String, guard: DbGuard, env: &[(&str, &str)]) -> Self {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let base = format!("http://{addr}");
@@ -190,9 +210,24 @@ impl TestApp {
             // Short, so that a test of a slow provider takes about a second.
             ("PROVIDER_TIMEOUT_MS", PROVIDER_TIMEOUT_MS.to_string()),
         ];
-        let config =
-            Config::from_lookup(|k| vars.iter().find(|(n, _)| *n == k).map(|(_, v)| v.clone()))
-                .unwrap();
+        // Every test client is 127.0.0.1: no rate limit unless the test sets one.
+        let unlimited = [
+            "RATE_LIMIT_SIGN_IN",
+            "RATE_LIMIT_SIGN_UP",
+            "RATE_LIMIT_CONNECT",
+            "RATE_LIMIT_CALLBACK",
+            "RATE_LIMIT_ADMIN_SAVE",
+        ]
+        .map(|name| (name, "1000000/1".to_owned()));
+        let env: Vec<(&str, String)> = env.iter().map(|(k, v)| (*k, (*v).to_owned())).collect();
+        let lookup = |k: &str| {
+            env.iter()
+                .chain(vars.iter())
+                .chain(unlimited.iter())
+                .find(|(n, _)| *n == k)
+                .map(|(_, v)| v.clone())
+        };
+        let config = Config::from_lookup(lookup).unwrap();
         let mut state = server::prepare_state(&config).await.unwrap();
         let db = state.db.clone();
         let queries = QueryLog::default();

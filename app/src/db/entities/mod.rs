@@ -6,4 +6,5 @@ pub mod data_deletion;
 pub mod oauth_state;
 pub mod provider_settings;
 pub mod session;
+pub mod sign_in_failure;
 pub mod user;
