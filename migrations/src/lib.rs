@@ -10,6 +10,7 @@ mod m20261128_000005_create_connected_accounts;
 mod m20261130_000006_fold_provider_endpoints;
 mod m20261130_000007_track_link_health;
 mod m20261201_000008_rebuild_sessions;
+mod m20261202_000030_mark_demo_provider_settings;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000006_fold_provider_endpoints::Migration),
             Box::new(m20261130_000007_track_link_health::Migration),
             Box::new(m20261201_000008_rebuild_sessions::Migration),
+            Box::new(m20261202_000030_mark_demo_provider_settings::Migration),
         ]
     }
 }
