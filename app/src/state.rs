@@ -17,6 +17,8 @@ pub struct SiteConfig {
     pub public_url: Url,
     /// Where the built-in provider sandbox is reached, when it runs (demo mode, tests).
     pub sandbox_url: Option<Url>,
+    /// Whether demo mode runs: only then are the settings it wrote offered to users.
+    pub demo_mode: bool,
     /// How links are kept true over time.
     pub health: HealthPolicy,
     /// How long a browser stays signed in.

@@ -11,6 +11,7 @@ mod m20261130_000006_fold_provider_endpoints;
 mod m20261130_000007_track_link_health;
 mod m20261201_000008_rebuild_sessions;
 mod m20261202_000010_create_sign_in_failures;
+mod m20261202_000030_mark_demo_provider_settings;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000007_track_link_health::Migration),
             Box::new(m20261201_000008_rebuild_sessions::Migration),
             Box::new(m20261202_000010_create_sign_in_failures::Migration),
+            Box::new(m20261202_000030_mark_demo_provider_settings::Migration),
         ]
     }
 }

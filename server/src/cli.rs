@@ -1,4 +1,5 @@
-//! The server's command line: serve (the default), migrations and admin accounts. Passwords are
+//! The server's command line: serve (the default), migrations, admin accounts, provider
+//! settings and re-sealing secrets under a new key. Passwords are
 //! read from stdin, never from arguments, which other users can see in the process list.
 
 use std::io::{BufRead, IsTerminal, Write};
@@ -13,6 +14,7 @@ use app::admin::ProviderSettingsInput;
 use app::admin::configure::{admin_view, configure_provider, input_from_row};
 use app::admin::usage::connected_users_by_provider;
 use app::connections::provider_store::{load_row, load_rows};
+use app::connections::rekey::rekey_all;
 use app::connections::{ProviderId, ProviderSettings};
 use app::db::entities::user::Role;
 
@@ -53,6 +55,14 @@ pub enum Command {
         /// The user's email address.
         #[arg(long)]
         email: String,
+    },
+    /// Re-seal every client secret and token under the current SECRET_KEY, after changing it
+    /// with the former key in SECRET_KEY_OLD. Values already current are skipped, so it can be
+    /// run again, or resumed after an interruption.
+    Rekey {
+        /// Links re-sealed per transaction.
+        #[arg(long, default_value_t = 500)]
+        batch_size: u64,
     },
     /// Show or change the social providers' settings (for deployments managed as code).
     Provider {
@@ -131,6 +141,10 @@ pub async fn run(
             let user = promote_to_admin(&db, &normalize_email(&email)?).await?;
             println!("{} is now an administrator.", user.email);
         }
+        Command::Rekey { batch_size } => {
+            Migrator::up(&db, None).await?;
+            rekey(&db, config, batch_size).await?;
+        }
         Command::Provider { action } => {
             Migrator::up(&db, None).await?;
             let given = matches
@@ -140,6 +154,35 @@ pub async fn run(
         }
     }
     Ok(())
+}
+
+/// `server rekey`: progress on stderr after each batch, the counts on stdout; values no key
+/// opens make it fail once everything else is done.
+async fn rekey(
+    db: &sea_orm::DatabaseConnection,
+    config: &Config,
+    batch_size: u64,
+) -> Result<(), StartError> {
+    let cipher = crate::load_cipher(config)?;
+    let report = rekey_all(db, &cipher, batch_size, |so_far| {
+        eprintln!(
+            "rekey: {} re-sealed, {} already current so far",
+            so_far.resealed, so_far.current
+        );
+    })
+    .await?;
+    println!(
+        "Re-sealed {} value(s) under key {}; {} already current, {} changed meanwhile, {} unreadable.",
+        report.resealed,
+        cipher.current_key_id(),
+        report.current,
+        report.changed_meanwhile,
+        report.unreadable
+    );
+    match report.unreadable {
+        0 => Ok(()),
+        n => Err(StartError::Unreadable(n)),
+    }
 }
 
 async fn run_provider(
@@ -159,21 +202,28 @@ async fn list_providers(
     config: &Config,
 ) -> Result<(), StartError> {
     let site = config.site();
+    let cipher = crate::load_cipher(config)?;
     let users = connected_users_by_provider(db).await?;
     for row in load_rows(db).await? {
         let count = users.get(&row.provider).copied().unwrap_or(0);
-        let view = admin_view(&row, &site, count);
+        let view = admin_view(&row, &cipher, &site, count);
         let status = match (view.offered, view.enabled) {
             (true, _) => "offered",
+            (false, true) if view.left_by_demo => "demo-only",
             (false, true) => "incomplete",
             (false, false) => "disabled",
+        };
+        let secret = match (view.secret_set, view.secret_unreadable) {
+            (_, true) => "unreadable",
+            (true, false) => "set",
+            (false, false) => "unset",
         };
         println!(
             "{:<10} {:<12} client_id={:?} secret={} users={} redirect_uri={}",
             row.provider.slug(),
             status,
             view.client_id,
-            if view.secret_set { "set" } else { "unset" },
+            secret,
             view.connected_users,
             view.redirect_uri
         );

@@ -36,8 +36,14 @@ pub struct Config {
     /// `SECRET_KEY`: base64 of 32 bytes sealing secrets at rest; when unset, read from (or
     /// created at) `secret_key_file`.
     pub secret_key: Option<String>,
-    /// `SECRET_KEY_FILE`: where the generated key is kept when `SECRET_KEY` is unset.
+    /// `SECRET_KEY_FILE`: where the generated key is kept when `SECRET_KEY` is unset (only
+    /// generated with SQLite: PostgreSQL's instances must share one key).
     pub secret_key_file: std::path::PathBuf,
+    /// `SECRET_KEY_OLD`: former keys, comma-separated, still opening what they sealed until
+    /// `server rekey` has re-sealed it.
+    pub secret_key_old: Vec<String>,
+    /// `SECRET_KEY_OLD_FILES`: files holding former keys, comma-separated.
+    pub secret_key_old_files: Vec<std::path::PathBuf>,
     /// `SANDBOX_ADDR`: when set, the provider sandbox is served on this socket too.
     pub sandbox_addr: Option<SocketAddr>,
     /// `SANDBOX_URL`: how browsers reach the sandbox (default `http://{SANDBOX_ADDR}`).
@@ -114,6 +120,11 @@ impl Config {
             secret_key_file: lookup("SECRET_KEY_FILE")
                 .unwrap_or_else(|| "data/secret.key".to_owned())
                 .into(),
+            secret_key_old: list(&lookup, "SECRET_KEY_OLD"),
+            secret_key_old_files: list(&lookup, "SECRET_KEY_OLD_FILES")
+                .into_iter()
+                .map(Into::into)
+                .collect(),
             sandbox_addr,
             sandbox_url,
             demo_mode,
@@ -133,6 +144,7 @@ impl Config {
         app::state::SiteConfig {
             public_url: self.public_url.clone(),
             sandbox_url: self.sandbox_url.clone(),
+            demo_mode: self.demo_mode,
             health: app::state::HealthPolicy {
                 recheck_every: chrono::Duration::from_std(self.health.recheck)
                     .unwrap_or(chrono::Duration::days(1)),
@@ -168,6 +180,19 @@ fn sandbox_location(
         (None, None) => None,
     };
     Ok((sandbox_addr, sandbox_url))
+}
+
+/// A comma-separated setting's items, trimmed, empty ones dropped.
+fn list(lookup: &impl Fn(&str) -> Option<String>, name: &str) -> Vec<String> {
+    lookup(name)
+        .map(|raw| {
+            raw.split(',')
+                .map(str::trim)
+                .filter(|item| !item.is_empty())
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// An integer setting within `range`, or `default` when unset.
@@ -285,6 +310,18 @@ mod tests {
         assert!(config(&[("PROVIDER_TIMEOUT_MS", "0")]).is_err());
         assert!(config(&[("PROVIDER_TIMEOUT_MS", "soon")]).is_err());
         assert!(config(&[("SESSION_LIFETIME_DAYS", "0")]).is_err());
+    }
+
+    #[test]
+    fn old_keys_are_a_comma_separated_list() -> Result<(), ConfigError> {
+        let c = config(&[
+            ("SECRET_KEY_OLD", " a=, ,b= "),
+            ("SECRET_KEY_OLD_FILES", "/k/1,/k/2"),
+        ])?;
+        assert_eq!(c.secret_key_old, ["a=", "b="]);
+        assert_eq!(c.secret_key_old_files.len(), 2);
+        assert!(config(&[])?.secret_key_old.is_empty());
+        Ok(())
     }
 
     #[test]

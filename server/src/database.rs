@@ -5,16 +5,12 @@ use std::time::Duration;
 use migrations::{Migrator, MigratorTrait};
 use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
 
-/// Opens the pool for `url`; for a SQLite file, creates its folder first and turns on WAL,
-/// a busy timeout and foreign keys.
+/// Opens the pool for `url`; for a SQLite file, creates its folder (0700) and the file (0600)
+/// first, and turns on WAL, a busy timeout and foreign keys. SQLite gives its `-wal` and
+/// `-shm` files the mode of the database file.
 pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
-    if let Some(path) = sqlite_file(url)
-        && let Some(dir) = std::path::Path::new(path)
-            .parent()
-            .filter(|d| !d.as_os_str().is_empty())
-    {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| DbErr::Custom(format!("cannot create {}: {e}", dir.display())))?;
+    if let Some(path) = sqlite_file(url) {
+        create_sqlite_file(std::path::Path::new(path))?;
     }
     let mut options = ConnectOptions::new(url.to_owned());
     options
@@ -29,6 +25,16 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
                 .foreign_keys(true)
         });
     Database::connect(options).await
+}
+
+fn create_sqlite_file(path: &std::path::Path) -> Result<(), DbErr> {
+    let fail = |what: &std::path::Path, e: std::io::Error| {
+        DbErr::Custom(format!("cannot create {}: {e}", what.display()))
+    };
+    if let Some(dir) = crate::private_files::parent_dir(path) {
+        crate::private_files::create_private_dir(dir).map_err(|e| fail(dir, e))?;
+    }
+    crate::private_files::touch_private_file(path).map_err(|e| fail(path, e))
 }
 
 /// Applies every pending migration.

@@ -8,10 +8,12 @@ pub mod database;
 pub mod demo;
 mod health;
 pub mod jobs;
+pub mod keys;
 mod limits_config;
 mod meta_callbacks;
 mod middleware;
 mod oauth;
+mod private_files;
 pub mod router;
 pub mod session_store;
 pub mod telemetry;
@@ -24,9 +26,9 @@ use axum::serve::ListenerExt;
 use leptos::config::{LeptosOptions, get_configuration};
 use tokio::net::TcpListener;
 
-use app::crypto::SecretCipher;
 use app::state::AppState;
 
+pub use keys::load_cipher;
 pub use router::build_router;
 
 /// Why the server could not start or a CLI command failed.
@@ -44,9 +46,16 @@ pub enum StartError {
     /// An application rule refused the command (for example, a taken email).
     #[error("{0}")]
     App(#[from] app::error::AppError),
-    /// The secret key is unusable.
+    /// The secret key is unusable, missing, or its file unreadable.
     #[error("{0}")]
-    Crypto(#[from] app::crypto::CryptoError),
+    Key(#[from] keys::KeyError),
+    /// `server rekey` left values that no key opens.
+    #[error(
+        "{0} stored secret(s) could not be opened with SECRET_KEY or SECRET_KEY_OLD and were left \
+         as they are: add the key that sealed them to SECRET_KEY_OLD and run rekey again, or \
+         re-enter them (Admin › Social apps; users reconnect)"
+    )]
+    Unreadable(u64),
     /// The HTTP client for provider calls could not be built.
     #[error("HTTP client: {0}")]
     Http(#[from] reqwest::Error),
@@ -57,47 +66,19 @@ pub enum StartError {
     NoSandbox,
 }
 
-/// Connects to the database, applies migrations and assembles the state.
+/// Loads the key, connects to the database, applies migrations and assembles the state. The
+/// key comes first: a server that cannot seal must not touch the database.
 pub async fn prepare_state(config: &config::Config) -> Result<AppState, StartError> {
+    let cipher = load_cipher(config)?;
     let db = database::connect(&config.database_url).await?;
     database::migrate(&db).await?;
     Ok(AppState {
         db,
         site: Arc::new(config.site()),
-        cipher: load_cipher(config)?,
+        cipher,
         http: provider_http_client(config.provider_timeout)?,
         leptos_options: leptos_options(config),
     })
-}
-
-/// The key sealing secrets at rest: `SECRET_KEY`, else the key file (created on first run).
-pub fn load_cipher(config: &config::Config) -> Result<SecretCipher, StartError> {
-    if let Some(key) = &config.secret_key {
-        return Ok(SecretCipher::from_base64(key)?);
-    }
-    let path = &config.secret_key_file;
-    match std::fs::read_to_string(path) {
-        Ok(key) => Ok(SecretCipher::from_base64(&key)?),
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
-            let key = SecretCipher::generate_key();
-            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                std::fs::create_dir_all(dir)?;
-            }
-            write_private(path, &key)?;
-            tracing::warn!(path = %path.display(), "generated a new SECRET_KEY file; set SECRET_KEY to share it between instances");
-            Ok(SecretCipher::from_base64(&key)?)
-        }
-        Err(err) => Err(err.into()),
-    }
-}
-
-fn write_private(path: &std::path::Path, contents: &str) -> std::io::Result<()> {
-    use std::io::Write;
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    options.open(path)?.write_all(contents.as_bytes())
 }
 
 /// The client for provider calls: bounded time, no redirects (a provider URL must not bounce

@@ -272,9 +272,9 @@ async fn tokens_are_stored_encrypted(app: TestApp) {
     connect_ok(&app, &client, "x", "ada").await;
     for column in ["access_token", "refresh_token"] {
         let stored = link_field(&app, "x", column).await.unwrap();
-        assert!(stored.starts_with("v1:"), "{column} is sealed: {stored}");
+        assert!(stored.starts_with("v2:"), "{column} is sealed: {stored}");
     }
     let sql = "SELECT client_secret AS v FROM provider_settings WHERE provider = 'x'";
     let secret: String = app.value(sql).await.unwrap();
-    assert!(secret.starts_with("v1:") && !secret.contains("sandbox-x-secret"));
+    assert!(secret.starts_with("v2:") && !secret.contains("sandbox-x-secret"));
 }

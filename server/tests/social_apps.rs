@@ -89,7 +89,7 @@ async fn secrets_are_write_only(app: TestApp) {
         .await
         .unwrap();
     assert!(
-        !listed.contains("top-secret") && !listed.contains("v1:"),
+        !listed.contains("top-secret") && !listed.contains("v2:"),
         "{listed}"
     );
     assert!(listed.contains(r#""secret_set":true"#), "{listed}");

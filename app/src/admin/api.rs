@@ -17,7 +17,7 @@ pub async fn list_provider_settings() -> Result<Vec<ProviderSettingsView>, AppEr
         .iter()
         .map(|row| {
             let count = users.get(&row.provider).copied().unwrap_or(0);
-            super::configure::admin_view(row, &state.site, count)
+            super::configure::admin_view(row, &state.cipher, &state.site, count)
         })
         .collect())
 }
@@ -40,5 +40,10 @@ pub async fn get_provider_settings(provider: ProviderId) -> Result<ProviderSetti
     let state = crate::state::AppState::current()?;
     let row = crate::connections::provider_store::load_row(&state.db, provider).await?;
     let users = super::usage::connected_users(&state.db, provider).await?;
-    Ok(super::configure::admin_view(&row, &state.site, users))
+    Ok(super::configure::admin_view(
+        &row,
+        &state.cipher,
+        &state.site,
+        users,
+    ))
 }

@@ -10,21 +10,36 @@ use crate::connections::ProviderSettings;
 use crate::connections::provider_removal::{
     data_deletion_url, deauthorize_url, sends_removal_callbacks,
 };
-use crate::connections::provider_store::{self, is_offered, is_sandbox, redirect_uri};
+use crate::connections::provider_store::{
+    self, Author, is_offered, is_sandbox, left_by_demo, redirect_uri, secret_unreadable,
+};
 use crate::crypto::SecretCipher;
 use crate::db::entities::provider_settings::Model;
 use crate::error::AppError;
 use crate::state::SiteConfig;
 
-/// Checks `input` against the stored row and stores it; nothing is written when anything is
-/// wrong.
+/// Checks an admin's `input` against the stored row and stores it; nothing is written when
+/// anything is wrong.
 pub async fn configure_provider(
     db: &DatabaseConnection,
     cipher: &SecretCipher,
     input: &ProviderSettingsInput,
 ) -> Result<Model, AppError> {
+    configure_provider_as(db, cipher, input, Author::Admin).await
+}
+
+/// [`configure_provider`] on behalf of `author`: demo mode marks what it writes.
+pub async fn configure_provider_as(
+    db: &DatabaseConnection,
+    cipher: &SecretCipher,
+    input: &ProviderSettingsInput,
+    author: Author,
+) -> Result<Model, AppError> {
     let current = provider_store::load_row(db, input.provider).await?;
     let new = check(input, current.client_secret.is_some())?;
+    if new.enabled && new.client_secret.is_none() && secret_unreadable(&current, cipher) {
+        return Err(AppError::invalid("client_secret", REENTER_SECRET));
+    }
     if current.enabled && !new.enabled && !input.confirm_disable {
         confirm_disabling(db, input).await?;
     }
@@ -37,8 +52,11 @@ pub async fn configure_provider(
             "The endpoints now point at another host: enter the client secret again, so that the saved one is never sent there.",
         ));
     }
-    provider_store::store_row(db, cipher, input.provider, &current, new).await
+    provider_store::store_row(db, cipher, &current, new, author).await
 }
+
+/// What an admin is told when the saved client secret can no longer be opened.
+pub const REENTER_SECRET: &str = "Re-enter the client secret: the saved one can no longer be decrypted with this server's SECRET_KEY.";
 
 /// Refuses to stop offering a provider that people have connected until the admin confirms,
 /// with the words the confirmation checkbox is shown beside. Their links are kept either way:
@@ -98,21 +116,28 @@ pub fn input_from_row(row: &Model) -> ProviderSettingsInput {
     }
 }
 
-/// The admin's view of a row: everything but the secret, which is only said to be set;
-/// `connected_users` comes from [`super::usage`].
-pub fn admin_view(row: &Model, site: &SiteConfig, connected_users: u64) -> ProviderSettingsView {
+/// The admin's view of a row: everything but the secret, which is only said to be set (and
+/// whether this server can open it); `connected_users` comes from [`super::usage`].
+pub fn admin_view(
+    row: &Model,
+    cipher: &SecretCipher,
+    site: &SiteConfig,
+    connected_users: u64,
+) -> ProviderSettingsView {
     ProviderSettingsView {
         provider: row.provider,
         enabled: row.enabled,
         client_id: row.client_id.clone(),
         secret_set: row.client_secret.is_some(),
+        secret_unreadable: secret_unreadable(row, cipher),
+        left_by_demo: left_by_demo(row, site),
         settings: row.settings.clone(),
         redirect_uri: redirect_uri(&site.public_url, row.provider),
         meta_callbacks: sends_removal_callbacks(row.provider).then(|| MetaCallbackUrls {
             deauthorize: deauthorize_url(&site.public_url, row.provider),
             data_deletion: data_deletion_url(&site.public_url, row.provider),
         }),
-        offered: is_offered(row),
+        offered: is_offered(row, cipher, site),
         sandbox: is_sandbox(row, site.sandbox_url.as_ref()),
         connected_users,
     }

@@ -43,6 +43,12 @@ pub struct ProviderSettingsView {
     pub sandbox: bool,
     /// How many users have it connected (links they removed at the provider aside).
     pub connected_users: u64,
+    /// Whether the saved secret cannot be opened with this server's keys: the admin must
+    /// enter it again, and the provider is not offered meanwhile.
+    pub secret_unreadable: bool,
+    /// Whether demo mode wrote these settings (pointing at the sandbox) and the server runs
+    /// without it: not offered until an admin saves them.
+    pub left_by_demo: bool,
 }
 
 /// The URLs Meta's app dashboard asks for besides the redirect URI.

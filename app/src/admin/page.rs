@@ -100,7 +100,8 @@ fn CardBody(
     let offer_ticked = s.enabled && !untrack(asks_confirmation);
     let users = s.connected_users;
     view! {
-        <CardHead provider=p sandbox=s.sandbox offered=s.offered users=users/>
+        <CardHead provider=p sandbox=s.sandbox || s.left_by_demo offered=s.offered users=users/>
+        <StoredProblems provider=p secret_unreadable=s.secret_unreadable left_by_demo=s.left_by_demo/>
         <CopyableUrl label="Redirect URI to register" uri=s.redirect_uri.clone()/>
         {s.meta_callbacks.clone().map(|urls| view! {
             <CopyableUrl label="Deauthorize callback URL" uri=urls.deauthorize/>
@@ -134,6 +135,36 @@ fn CardBody(
                 </button>
             </div>
         </ActionForm>
+    }
+}
+
+/// Why stored settings are not offered although enabled: a secret this server cannot open, or
+/// settings demo mode left pointing at the sandbox. Both go away with a save.
+#[component]
+fn StoredProblems(
+    provider: ProviderId,
+    secret_unreadable: bool,
+    left_by_demo: bool,
+) -> impl IntoView {
+    let label = provider.label();
+    view! {
+        {secret_unreadable.then(|| view! {
+            <p class="alert alert-error" data-testid="secret-unreadable">
+                {format!(
+                    "Re-enter the client secret. The saved one can no longer be decrypted with this server's \
+                     SECRET_KEY, so {label} is not offered to users."
+                )}
+            </p>
+        })}
+        {left_by_demo.then(|| view! {
+            <p class="alert alert-info" data-testid="left-by-demo">
+                {format!(
+                    "These settings were written by demo mode and point at the sandbox, so {label} is not \
+                     offered to users while the server runs without demo mode. Enter the real app's \
+                     credentials, or save to keep these."
+                )}
+            </p>
+        })}
     }
 }
 

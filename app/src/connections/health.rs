@@ -362,7 +362,7 @@ async fn save(
         times = tokens::store(
             &mut row,
             state,
-            link.provider,
+            tokens::TokenOwner::of(link),
             fresh,
             link.refresh_token.clone(),
             now,

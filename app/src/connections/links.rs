@@ -80,7 +80,8 @@ pub(super) async fn link_account(
             ..Default::default()
         },
     };
-    set_link(&mut row, state, provider, profile, tokens, kept_refresh)?;
+    let owner = tokens::TokenOwner { user_id, provider };
+    set_link(&mut row, state, owner, profile, tokens, kept_refresh)?;
     row.token_version = Set(version);
     let saved = row
         .save(&txn)
@@ -112,7 +113,7 @@ fn replaced_tokens(state: &AppState, link: &connected_account::Model) -> Option<
 fn set_link(
     row: &mut connected_account::ActiveModel,
     state: &AppState,
-    provider: ProviderId,
+    owner: tokens::TokenOwner,
     profile: &ProviderProfile,
     fresh: &TokenSet,
     kept_refresh: Option<String>,
@@ -124,7 +125,7 @@ fn set_link(
     row.email = Set(profile.email.clone());
     row.avatar_url = Set(profile.avatar_url.clone());
     row.profile_url = Set(profile.profile_url.clone());
-    let times = tokens::store(row, state, provider, fresh, kept_refresh, now)?;
+    let times = tokens::store(row, state, owner, fresh, kept_refresh, now)?;
     if fresh.scopes.is_none() {
         row.scopes = Set(String::new());
     }
@@ -132,7 +133,12 @@ fn set_link(
     row.status_reason = Set(None);
     row.status_changed_at = Set(Some(now));
     row.checked_at = Set(Some(now));
-    row.due_at = Set(Some(next_due(provider, &times, now, &state.site.health)));
+    row.due_at = Set(Some(next_due(
+        owner.provider,
+        &times,
+        now,
+        &state.site.health,
+    )));
     row.claim_token = Set(None);
     row.claim_until = Set(None);
     row.updated_at = Set(now);
@@ -237,7 +243,7 @@ pub async fn application_cards(
     let mut cards = Vec::new();
     for provider in ProviderId::ALL {
         let row = rows.iter().find(|r| r.provider == provider);
-        let offered = row.is_some_and(is_offered);
+        let offered = row.is_some_and(|r| is_offered(r, &state.cipher, &state.site));
         let connection = links
             .iter()
             .find(|l| l.provider == provider)

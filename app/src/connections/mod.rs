@@ -29,9 +29,11 @@ pub mod provider_store;
 #[cfg(feature = "ssr")]
 pub mod providers;
 #[cfg(feature = "ssr")]
+pub mod rekey;
+#[cfg(feature = "ssr")]
 pub mod signed_request;
 #[cfg(feature = "ssr")]
-mod tokens;
+pub mod tokens;
 
 pub use crate::catalog::{LinkProblem, LinkStatus, ProviderId, ProviderSettings, UnknownProvider};
 #[cfg(feature = "ssr")]

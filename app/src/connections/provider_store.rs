@@ -8,14 +8,27 @@ use url::Url;
 
 use super::providers::{ProviderConfig, defaults};
 use super::{ProviderId, ProviderSettings};
-use crate::crypto::SecretCipher;
+use crate::crypto::{Binding, SecretCipher};
 use crate::db::entities::provider_settings::{self, ActiveModel, Column, Model};
 use crate::error::AppError;
-use crate::state::AppState;
+use crate::state::{AppState, SiteConfig};
 
-/// The purpose a client secret is sealed under (see `SecretCipher::seal`).
-fn secret_purpose(provider: ProviderId) -> String {
-    format!("client_secret:{}", provider.slug())
+/// What a client secret is sealed under: its provider, as the purpose and as the row (the
+/// table's key), so a secret copied into another provider's row does not open.
+pub fn secret_binding(provider: ProviderId) -> Binding {
+    Binding::new(
+        format!("client_secret:{}", provider.slug()),
+        format!("provider:{}", provider.slug()),
+    )
+}
+
+/// Who writes a provider's settings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Author {
+    /// An admin, on Admin › Social apps or with `server provider set`: offered as saved.
+    Admin,
+    /// Demo mode, pointing at the sandbox: offered only while demo mode runs.
+    Demo,
 }
 
 /// The real provider's defaults, with no credentials: what a provider is before it is saved.
@@ -27,6 +40,7 @@ fn default_row(provider: ProviderId) -> Model {
         client_secret: None,
         settings: defaults(provider),
         updated_at: Utc::now(),
+        written_by_demo: false,
     }
 }
 
@@ -52,9 +66,31 @@ pub async fn load_rows(db: &DatabaseConnection) -> Result<Vec<Model>, AppError> 
         .collect())
 }
 
-/// Whether users are offered the provider: enabled, with a client id and a secret.
-pub fn is_offered(row: &Model) -> bool {
-    row.enabled && !row.client_id.is_empty() && row.client_secret.is_some()
+/// Whether users are offered the provider: enabled, with a client id and a secret this
+/// server can open, and not left over from demo mode (see [`left_by_demo`]).
+pub fn is_offered(row: &Model, cipher: &SecretCipher, site: &SiteConfig) -> bool {
+    row.enabled
+        && !row.client_id.is_empty()
+        && !left_by_demo(row, site)
+        && row
+            .client_secret
+            .as_deref()
+            .is_some_and(|sealed| cipher.open(sealed, &secret_binding(row.provider)).is_ok())
+}
+
+/// Whether a client secret is saved that this server cannot open (`SECRET_KEY` changed without
+/// the old key in `SECRET_KEY_OLD`, or a value copied from elsewhere): the admin must enter it
+/// again, and meanwhile the provider is not offered.
+pub fn secret_unreadable(row: &Model, cipher: &SecretCipher) -> bool {
+    row.client_secret
+        .as_deref()
+        .is_some_and(|sealed| cipher.open(sealed, &secret_binding(row.provider)).is_err())
+}
+
+/// Whether demo mode wrote these settings (they point at the sandbox) and the server now runs
+/// without it: a production server must not send its users to a sandbox.
+pub fn left_by_demo(row: &Model, site: &SiteConfig) -> bool {
+    row.written_by_demo && !site.demo_mode
 }
 
 /// Whether the row points at the built-in sandbox instead of the real provider.
@@ -83,7 +119,7 @@ pub async fn load_config(
     provider: ProviderId,
 ) -> Result<Option<ProviderConfig>, AppError> {
     let row = load_row(&state.db, provider).await?;
-    if !is_offered(&row) {
+    if !is_offered(&row, &state.cipher, &state.site) {
         return Ok(None);
     }
     config_of(state, row)
@@ -107,7 +143,7 @@ fn config_of(state: &AppState, row: Model) -> Result<Option<ProviderConfig>, App
     let Some(sealed) = row.client_secret.as_ref() else {
         return Ok(None);
     };
-    let client_secret = state.cipher.open(sealed, &secret_purpose(provider))?;
+    let client_secret = state.cipher.open(sealed, &secret_binding(provider))?;
     Ok(Some(ProviderConfig {
         provider,
         client_id: row.client_id,
@@ -126,7 +162,7 @@ pub async fn load_client_secret(
     let Some(sealed) = row.client_secret.as_ref() else {
         return Ok(None);
     };
-    Ok(Some(state.cipher.open(sealed, &secret_purpose(provider))?))
+    Ok(Some(state.cipher.open(sealed, &secret_binding(provider))?))
 }
 
 /// What replaces a provider's stored row; already checked by the caller.
@@ -143,16 +179,18 @@ pub struct NewProviderRow {
 }
 
 /// Stores `new` as `provider`'s row (sealing a new secret), returning what was stored. One
-/// upsert: `current` already tells the stored secret, so the row is not read again.
+/// upsert: `current` already tells the stored secret, so the row is not read again. An
+/// admin's save clears the mark of demo mode.
 pub async fn store_row(
     db: &DatabaseConnection,
     cipher: &SecretCipher,
-    provider: ProviderId,
     current: &Model,
     new: NewProviderRow,
+    author: Author,
 ) -> Result<Model, AppError> {
+    let provider = current.provider;
     let client_secret = match new.client_secret {
-        Some(plain) => Some(cipher.seal(&plain, &secret_purpose(provider))?),
+        Some(plain) => Some(cipher.seal(&plain, &secret_binding(provider))?),
         None => current.client_secret.clone(),
     };
     let saved = Model {
@@ -162,6 +200,7 @@ pub async fn store_row(
         client_secret,
         settings: new.settings,
         updated_at: Utc::now(),
+        written_by_demo: author == Author::Demo,
     };
     let columns = [
         Column::Enabled,
@@ -169,6 +208,7 @@ pub async fn store_row(
         Column::ClientSecret,
         Column::Settings,
         Column::UpdatedAt,
+        Column::WrittenByDemo,
     ];
     provider_settings::Entity::insert(ActiveModel::from(saved.clone()))
         .on_conflict(
@@ -181,6 +221,7 @@ pub async fn store_row(
     tracing::info!(
         provider = provider.slug(),
         enabled = saved.enabled,
+        by_demo = saved.written_by_demo,
         "provider settings saved"
     );
     Ok(saved)

@@ -1,31 +1,53 @@
 //! A link's tokens at rest: sealed under a purpose that names the provider and the kind of
-//! token, opened only to call the provider.
+//! token, bound to the link's owner, opened only to call the provider.
 
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::Set;
 
 use super::ProviderId;
 use super::providers::{StoredTokens, TokenSet, TokenTimes};
-use crate::crypto::Secret;
+use crate::crypto::{Binding, Secret};
 use crate::db::entities::connected_account;
 use crate::error::AppError;
 use crate::state::AppState;
 
-/// The purpose a token is sealed under: its kind and provider.
-fn purpose(provider: ProviderId, kind: &str) -> String {
-    format!("{kind}:{}", provider.slug())
+/// Whose link a token is: the user and the provider (a user has one link per provider).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TokenOwner {
+    /// The user who linked the account.
+    pub user_id: i64,
+    /// The provider of the link.
+    pub provider: ProviderId,
 }
 
-/// Seals one token of `provider`.
+impl TokenOwner {
+    /// The owner of `link`.
+    pub fn of(link: &connected_account::Model) -> Self {
+        Self {
+            user_id: link.user_id,
+            provider: link.provider,
+        }
+    }
+}
+
+/// What a token of `kind` (`access_token`, `refresh_token`) is sealed under: its kind and
+/// provider (the purpose, as before key ids) and its owner, so that a sealed token copied into
+/// another person's link does not open.
+pub fn binding(owner: TokenOwner, kind: &str) -> Binding {
+    Binding::new(
+        format!("{kind}:{}", owner.provider.slug()),
+        format!("user:{}", owner.user_id),
+    )
+}
+
+/// Seals one token of `owner`'s link.
 fn seal(
     state: &AppState,
-    provider: ProviderId,
+    owner: TokenOwner,
     kind: &str,
     token: &Secret,
 ) -> Result<String, AppError> {
-    Ok(state
-        .cipher
-        .seal(token.expose(), &purpose(provider, kind))?)
+    Ok(state.cipher.seal(token.expose(), &binding(owner, kind))?)
 }
 
 /// Opens a link's tokens.
@@ -33,7 +55,8 @@ pub(super) fn open(
     state: &AppState,
     link: &connected_account::Model,
 ) -> Result<StoredTokens, AppError> {
-    let open = |kind: &str, sealed: &str| state.cipher.open(sealed, &purpose(link.provider, kind));
+    let owner = TokenOwner::of(link);
+    let open = |kind: &str, sealed: &str| state.cipher.open(sealed, &binding(owner, kind));
     Ok(StoredTokens {
         access_token: open("access_token", &link.access_token)?,
         refresh_token: link
@@ -55,17 +78,17 @@ pub(super) fn times(link: &connected_account::Model) -> TokenTimes {
 
 /// Writes fresh tokens into `row`, issued `now`. A provider that answers no refresh token
 /// (Google on a reconnect or a refresh; X never, since it rotates) leaves the stored one:
-/// `kept_refresh` is that one, still sealed. Returns the timing written.
+/// `kept_refresh` is that one, still sealed (for the same owner). Returns the timing written.
 pub(super) fn store(
     row: &mut connected_account::ActiveModel,
     state: &AppState,
-    provider: ProviderId,
+    owner: TokenOwner,
     tokens: &TokenSet,
     kept_refresh: Option<String>,
     now: DateTime<Utc>,
 ) -> Result<TokenTimes, AppError> {
     let refresh = match &tokens.refresh_token {
-        Some(token) => Some(seal(state, provider, "refresh_token", token)?),
+        Some(token) => Some(seal(state, owner, "refresh_token", token)?),
         None => kept_refresh,
     };
     let expires_at = expiry(now, tokens.expires_in);
@@ -74,7 +97,7 @@ pub(super) fn store(
         expires_at,
         has_refresh_token: refresh.is_some(),
     };
-    row.access_token = Set(seal(state, provider, "access_token", &tokens.access_token)?);
+    row.access_token = Set(seal(state, owner, "access_token", &tokens.access_token)?);
     row.refresh_token = Set(refresh);
     row.expires_at = Set(expires_at);
     row.tokens_issued_at = Set(Some(now));

@@ -90,7 +90,7 @@ async fn connect_origins(state: &AppState) -> Vec<String> {
     };
     let mut origins: Vec<String> = rows
         .iter()
-        .filter(|row| provider_store::is_offered(row))
+        .filter(|row| provider_store::is_offered(row, &state.cipher, &state.site))
         .filter_map(|row| {
             let settings = &row.settings;
             let endpoint = if settings.authorize_url.is_empty() {

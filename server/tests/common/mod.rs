@@ -295,11 +295,11 @@ impl TestApp {
             "access_token" => Some(link.access_token.clone()),
             _ => link.refresh_token.clone(),
         }?;
-        let purpose = format!("{kind}:{}", link.provider.slug());
+        let owner = app::connections::tokens::TokenOwner::of(link);
         Some(
             self.state
                 .cipher
-                .open(&sealed, &purpose)
+                .open(&sealed, &app::connections::tokens::binding(owner, kind))
                 .unwrap()
                 .expose()
                 .to_owned(),

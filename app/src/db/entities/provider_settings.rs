@@ -18,6 +18,8 @@ pub struct Model {
     #[sea_orm(column_type = "JsonBinary")]
     pub settings: ProviderSettings,
     pub updated_at: ChronoDateTimeUtc,
+    /// Written by demo mode, pointing at the sandbox: offered only while demo mode runs.
+    pub written_by_demo: bool,
 }
 
 /// No relations are navigated from here.
