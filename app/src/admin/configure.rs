@@ -11,6 +11,7 @@ use crate::connections::provider_removal::{
     data_deletion_url, deauthorize_url, sends_removal_callbacks,
 };
 use crate::connections::provider_store::{self, is_offered, is_sandbox, redirect_uri};
+use crate::connections::providers::check_discovery;
 use crate::crypto::SecretCipher;
 use crate::db::entities::provider_settings::Model;
 use crate::error::AppError;
@@ -38,6 +39,24 @@ pub async fn configure_provider(
         ));
     }
     provider_store::store_row(db, cipher, input.provider, &current, new).await
+}
+
+/// [`configure_provider`] for an admin or operator: an OpenID provider about to be offered
+/// first has its issuer's discovery document read and checked as a connect would, so a
+/// document with an endpoint an admin could not enter, or naming another issuer, is refused
+/// here, on the issuer field, with nothing written. Settings that fail their own checks are
+/// reported by those, not by a fetch. (Demo mode and the tests register the built-in sandbox
+/// with `configure_provider` directly.)
+pub async fn configure_provider_checked(
+    db: &DatabaseConnection,
+    cipher: &SecretCipher,
+    http: &reqwest::Client,
+    input: &ProviderSettingsInput,
+) -> Result<Model, AppError> {
+    if input.enabled && input.provider.uses_discovery() && check(input, true).is_ok() {
+        check_discovery(&input.settings.issuer, http).await?;
+    }
+    configure_provider(db, cipher, input).await
 }
 
 /// Refuses to stop offering a provider that people have connected until the admin confirms,
