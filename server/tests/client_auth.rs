@@ -41,7 +41,12 @@ async fn each_method_is_used_where_the_provider_lists_it(app: TestApp) {
     app.sandbox.set_client_secret(GOOGLE, SECRET);
     let admin = app.signed_in_admin("root@example.com").await;
     let res = save_google(&app, &admin, SECRET).await;
-    assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
+    assert_eq!(
+        res.status(),
+        StatusCode::OK,
+        "{}",
+        res.text().await.unwrap()
+    );
     let client = app.signed_up("Sam", "sam@example.com").await;
     for method in [ClientAuth::Basic, ClientAuth::Post] {
         // Each endpoint accepts only `method`, and revocation demands it.
@@ -57,7 +62,9 @@ async fn each_method_is_used_where_the_provider_lists_it(app: TestApp) {
             "{method:?}"
         );
         let link = app.link("sam@example.com", "google").await;
-        let refresh = app.open_token(&link, "refresh_token").expect("offline access");
+        let refresh = app
+            .open_token(&link, "refresh_token")
+            .expect("offline access");
 
         let renewals = app.sandbox.refresh_count(GOOGLE);
         let report = app.health_round(link.due_at.unwrap()).await;

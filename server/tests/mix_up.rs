@@ -64,7 +64,11 @@ async fn assert_refused(app: &TestApp, res: reqwest::Response, words: &str) {
     assert!(body.contains(words), "{words:?} not in {body}");
     assert_eq!(app.count("connected_accounts").await, 0);
     assert_eq!(app.count("oauth_states").await, 0, "the flow is spent");
-    assert_eq!(app.sandbox.live_tokens(GOOGLE, "ada"), 0, "no code exchanged");
+    assert_eq!(
+        app.sandbox.live_tokens(GOOGLE, "ada"),
+        0,
+        "no code exchanged"
+    );
 }
 
 async fn an_issuer_that_sends_iss_must_send_its_own(app: TestApp) {
@@ -170,7 +174,11 @@ async fn an_id_token_from_the_future_or_long_ago_is_refused(app: TestApp) {
     let client = app.signed_up("Sam", "sam@example.com").await;
     let now = chrono::Utc::now().timestamp();
     let max_age = 10 * 60;
-    for iat in [json!(now + 5 * 60), json!(now - max_age - 5 * 60), Value::Null] {
+    for iat in [
+        json!(now + 5 * 60),
+        json!(now - max_age - 5 * 60),
+        Value::Null,
+    ] {
         let outcome = connect_with_claim(&app, &client, "iat", iat.clone()).await;
         assert_eq!(outcome, "google:id_token", "iat {iat}");
         assert_eq!(app.count("connected_accounts").await, 0);
@@ -193,7 +201,11 @@ async fn userinfo_must_describe_the_id_tokens_subject(app: TestApp) {
         let res = app.connect(&client, "google", "ada", "allow").await;
         assert_eq!(app.outcome(&client, res).await, "google:id_token", "{sub}");
         assert_eq!(app.count("connected_accounts").await, 0);
-        assert_eq!(app.value::<String>(names).await, before, "no name taken from it");
+        assert_eq!(
+            app.value::<String>(names).await,
+            before,
+            "no name taken from it"
+        );
     }
     app.sandbox.reset_openid();
     app.sandbox.set_id_token_claim("name", Value::Null);

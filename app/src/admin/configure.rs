@@ -10,7 +10,9 @@ use crate::connections::ProviderSettings;
 use crate::connections::provider_removal::{
     data_deletion_url, deauthorize_url, sends_removal_callbacks,
 };
-use crate::connections::provider_store::{self, is_offered, is_sandbox, redirect_uri};
+use crate::connections::provider_store::{
+    self, NewProviderRow, is_offered, is_sandbox, redirect_uri,
+};
 use crate::connections::providers::check_discovery;
 use crate::crypto::SecretCipher;
 use crate::db::entities::provider_settings::Model;
@@ -24,6 +26,34 @@ pub async fn configure_provider(
     cipher: &SecretCipher,
     input: &ProviderSettingsInput,
 ) -> Result<Model, AppError> {
+    let (current, new) = checked_change(db, input).await?;
+    provider_store::store_row(db, cipher, input.provider, &current, new).await
+}
+
+/// [`configure_provider`] for an admin or operator: once every local check passed, an OpenID
+/// provider about to be offered has its issuer's discovery document read and checked as a
+/// connect would, so a document with an endpoint an admin could not enter, or naming another
+/// issuer, is refused here, on the issuer field, with nothing written. (Demo mode and the
+/// tests register the built-in sandbox with `configure_provider`: demo mode does so before
+/// the sandbox serves.)
+pub async fn configure_provider_checked(
+    db: &DatabaseConnection,
+    cipher: &SecretCipher,
+    http: &reqwest::Client,
+    input: &ProviderSettingsInput,
+) -> Result<Model, AppError> {
+    let (current, new) = checked_change(db, input).await?;
+    if new.enabled && input.provider.uses_discovery() {
+        check_discovery(&new.settings.issuer, http).await?;
+    }
+    provider_store::store_row(db, cipher, input.provider, &current, new).await
+}
+
+/// The stored row and `input` checked against it, ready to store.
+async fn checked_change(
+    db: &DatabaseConnection,
+    input: &ProviderSettingsInput,
+) -> Result<(Model, NewProviderRow), AppError> {
     let current = provider_store::load_row(db, input.provider).await?;
     let new = check(input, current.client_secret.is_some())?;
     if current.enabled && !new.enabled && !input.confirm_disable {
@@ -38,25 +68,7 @@ pub async fn configure_provider(
             "The endpoints now point at another host: enter the client secret again, so that the saved one is never sent there.",
         ));
     }
-    provider_store::store_row(db, cipher, input.provider, &current, new).await
-}
-
-/// [`configure_provider`] for an admin or operator: an OpenID provider about to be offered
-/// first has its issuer's discovery document read and checked as a connect would, so a
-/// document with an endpoint an admin could not enter, or naming another issuer, is refused
-/// here, on the issuer field, with nothing written. Settings that fail their own checks are
-/// reported by those, not by a fetch. (Demo mode and the tests register the built-in sandbox
-/// with `configure_provider` directly.)
-pub async fn configure_provider_checked(
-    db: &DatabaseConnection,
-    cipher: &SecretCipher,
-    http: &reqwest::Client,
-    input: &ProviderSettingsInput,
-) -> Result<Model, AppError> {
-    if input.enabled && input.provider.uses_discovery() && check(input, true).is_ok() {
-        check_discovery(&input.settings.issuer, http).await?;
-    }
-    configure_provider(db, cipher, input).await
+    Ok((current, new))
 }
 
 /// Refuses to stop offering a provider that people have connected until the admin confirms,
