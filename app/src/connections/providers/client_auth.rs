@@ -37,11 +37,11 @@ impl ClientAuth {
 
     /// `req` carrying this method's credentials of `cfg`'s client: the request (with its
     /// `Authorization` header for Basic) and the form fields to add to the body (for Post).
-    pub fn apply<'a>(
+    pub fn apply(
         self,
         req: RequestBuilder,
-        cfg: &'a ProviderConfig,
-    ) -> (RequestBuilder, Vec<(&'static str, &'a str)>) {
+        cfg: &ProviderConfig,
+    ) -> (RequestBuilder, Vec<(&'static str, &str)>) {
         match self {
             // RFC 6749 §2.3.1: id and secret are form-encoded before Basic joins them with
             // `:`, so a secret holding `:`, `%`, `+`, `&` or spaces arrives intact.
