@@ -103,7 +103,7 @@ fn decide(core: &Core, spec: &ProviderSpec, params: &HashMap<String, String>) ->
         Some("cancel") => {
             let mut pairs: Vec<(&str, &str)> = spec.denial.to_vec();
             pairs.push(("state", &request.state));
-            return redirect(spec, &request.redirect_uri, &pairs);
+            return redirect(core, spec, &request.redirect_uri, &pairs);
         }
         _ => return refuse("Choose Allow or Cancel."),
     }
@@ -128,7 +128,7 @@ fn decide(core: &Core, spec: &ProviderSpec, params: &HashMap<String, String>) ->
         expires_at: Instant::now() + CODE_TTL,
     });
     let pairs = [("code", code.as_str()), ("state", &request.state)];
-    redirect(spec, &request.redirect_uri, &pairs)
+    redirect(core, spec, &request.redirect_uri, &pairs)
 }
 
 /// Checks the client and redirect URI first (failures stay here as a 400 page), then the rest
@@ -148,7 +148,7 @@ fn validate(
         if let Some(state) = state {
             pairs.push(("state", state));
         }
-        redirect(spec, &redirect_uri, &pairs)
+        redirect(core, spec, &redirect_uri, &pairs)
     };
     if util::param(params, "response_type") != Some("code") {
         return Err(invalid(
@@ -240,8 +240,14 @@ fn pkce(
     }
 }
 
-/// 303 to `redirect_uri` with `pairs` appended to its query (`&` when it already has one).
-fn redirect(spec: &ProviderSpec, redirect_uri: &str, pairs: &[(&str, &str)]) -> Response {
+/// 303 to `redirect_uri` with `pairs` appended to its query (`&` when it already has one),
+/// and the issuer when the provider sends it with every authorization response (RFC 9207 §2).
+fn redirect(
+    core: &Core,
+    spec: &ProviderSpec,
+    redirect_uri: &str,
+    pairs: &[(&str, &str)],
+) -> Response {
     let Ok(mut url) = Url::parse(redirect_uri) else {
         return pages::error_page(
             StatusCode::BAD_REQUEST,
@@ -250,5 +256,9 @@ fn redirect(spec: &ProviderSpec, redirect_uri: &str, pairs: &[(&str, &str)]) -> 
         );
     };
     url.query_pairs_mut().extend_pairs(pairs);
+    if spec.id.uses_discovery() && core.store.openid().sends_iss {
+        let issuer = spec.settings(&core.base).issuer;
+        url.query_pairs_mut().append_pair("iss", &issuer);
+    }
     Redirect::to(url.as_str()).into_response()
 }

@@ -14,6 +14,7 @@ mod consent;
 mod control;
 mod faults;
 mod identities;
+mod openid;
 mod pages;
 mod pictures;
 mod providers;
@@ -36,6 +37,7 @@ use tokio::net::TcpListener;
 use url::Url;
 
 pub use faults::{Endpoint, Fault, HUGE_BODY_BYTES, Hostile};
+pub use openid::{ClientAuth, OpenIdOptions};
 pub use removal::{AppRemoval, Callback, DeletionReceipt};
 use store::Store;
 
@@ -153,7 +155,7 @@ impl Sandbox {
         ProviderSettingsInput {
             enabled: true,
             client_id: Self::client_id(provider),
-            client_secret: Some(Self::client_secret(provider)),
+            client_secret: Some(self.inner.store.client_secret(provider)),
             settings: ProviderSettings {
                 scopes: current.settings.scopes.clone(),
                 graph_version: current.settings.graph_version.clone(),
@@ -161,6 +163,50 @@ impl Sandbox {
             },
             ..current
         }
+    }
+
+    /// Makes `provider` accept `secret` as its app's client secret instead of
+    /// [`Sandbox::client_secret`] (a secret with spaces, `:`, `+`, `%`, `&`…);
+    /// [`Sandbox::registration`] then gives it.
+    pub fn set_client_secret(&self, provider: ProviderId, secret: &str) {
+        self.inner
+            .store
+            .set_client_secret(provider, secret.to_owned());
+    }
+
+    /// Makes the OpenID provider (Google) behave as `options` say.
+    pub fn set_openid(&self, options: OpenIdOptions) {
+        self.inner.store.set_openid(options);
+    }
+
+    /// The OpenID provider behaves as Google again: default options, nothing replaced.
+    pub fn reset_openid(&self) {
+        self.inner.store.set_openid(OpenIdOptions::default());
+        self.inner
+            .store
+            .edit_overrides(|o| *o = openid::Overrides::default());
+    }
+
+    /// Replaces `field` of the OpenID provider's discovery document with `value` (`null`
+    /// removes it): a misconfigured or hostile provider.
+    pub fn set_discovery_field(&self, field: &str, value: Value) {
+        self.inner
+            .store
+            .edit_overrides(|o| drop(o.discovery.insert(field.to_owned(), value)));
+    }
+
+    /// Replaces `claim` of the ID tokens issued from now on (`null` removes it).
+    pub fn set_id_token_claim(&self, claim: &str, value: Value) {
+        self.inner
+            .store
+            .edit_overrides(|o| drop(o.id_token.insert(claim.to_owned(), value)));
+    }
+
+    /// Replaces `claim` of the userinfo answers (`null` removes it).
+    pub fn set_userinfo_claim(&self, claim: &str, value: Value) {
+        self.inner
+            .store
+            .edit_overrides(|o| drop(o.userinfo.insert(claim.to_owned(), value)));
     }
 
     /// Makes `provider`'s `endpoint` misbehave until [`Sandbox::clear_faults`].

@@ -8,6 +8,7 @@ use app::connections::ProviderId;
 
 use crate::faults::{Endpoint, Fault};
 use crate::identities::Identity;
+use crate::openid::{OpenIdOptions, Overrides};
 
 /// Codes live five minutes, like the shortest-lived real providers'.
 pub(crate) const CODE_TTL: Duration = Duration::from_secs(300);
@@ -144,6 +145,12 @@ struct Inner {
     offline: HashSet<(ProviderId, &'static str)>,
     /// `None`: [`crate::pictures::DEFAULT_LIFETIME`].
     picture_lifetime: Option<Duration>,
+    /// Client secrets set by tests, instead of `sandbox-{provider}-secret`.
+    secrets: HashMap<ProviderId, String>,
+    /// How the OpenID provider behaves.
+    openid: OpenIdOptions,
+    /// What the OpenID provider sends replaced.
+    overrides: Overrides,
 }
 
 /// All mutable sandbox state behind one lock (contention is irrelevant at test scale).
@@ -385,5 +392,39 @@ impl Store {
     /// Changes that for the URLs handed out from now on.
     pub fn set_picture_lifetime(&self, lifetime: Duration) {
         self.lock().picture_lifetime = Some(lifetime);
+    }
+
+    /// The client secret `provider` accepts.
+    pub fn client_secret(&self, provider: ProviderId) -> String {
+        self.lock()
+            .secrets
+            .get(&provider)
+            .cloned()
+            .unwrap_or_else(|| crate::Sandbox::client_secret(provider))
+    }
+
+    /// Makes `provider` accept `secret` instead.
+    pub fn set_client_secret(&self, provider: ProviderId, secret: String) {
+        self.lock().secrets.insert(provider, secret);
+    }
+
+    /// How the OpenID provider behaves now.
+    pub fn openid(&self) -> OpenIdOptions {
+        self.lock().openid.clone()
+    }
+
+    /// Changes it.
+    pub fn set_openid(&self, options: OpenIdOptions) {
+        self.lock().openid = options;
+    }
+
+    /// What the OpenID provider sends replaced now.
+    pub fn overrides(&self) -> Overrides {
+        self.lock().overrides.clone()
+    }
+
+    /// Changes one field of what the OpenID provider sends.
+    pub fn edit_overrides(&self, edit: impl FnOnce(&mut Overrides)) {
+        edit(&mut self.lock().overrides);
     }
 }

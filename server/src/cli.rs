@@ -11,7 +11,7 @@ use migrations::{Migrator, MigratorTrait};
 use app::accounts::users::{NewUser, create_user, promote_to_admin};
 use app::accounts::validate::{check_new_password, clean_name, normalize_email, split_name};
 use app::admin::ProviderSettingsInput;
-use app::admin::configure::{admin_view, configure_provider, input_from_row};
+use app::admin::configure::{admin_view, configure_provider_checked, input_from_row};
 use app::admin::usage::connected_users_by_provider;
 use app::connections::provider_store::{load_row, load_rows};
 use app::connections::rekey::rekey_all;
@@ -253,7 +253,8 @@ async fn set_provider(
         ..current
     };
     let cipher = crate::load_cipher(config)?;
-    let saved = configure_provider(db, &cipher, &input).await?;
+    let http = crate::provider_http_client(config.provider_timeout)?;
+    let saved = configure_provider_checked(db, &cipher, &http, &input).await?;
     println!(
         "{} saved ({}).",
         set.provider.label(),

@@ -10,7 +10,9 @@ use leptos::prelude::provide_context;
 use tower_sessions::Session;
 
 use app::accounts::session::session_user;
-use app::connections::flow::{finish_connect, start_connect, take_flow};
+use app::connections::ConnectFailure;
+use app::connections::flow::{check_response_issuer, finish_connect, start_connect, take_flow};
+use app::connections::providers::ProviderError;
 use app::connections::{CallbackRefusal, ConnectOutcome, ProviderId};
 use app::flash::ConnectNotice;
 use app::flash::store::put_connect;
@@ -76,6 +78,24 @@ pub async fn callback(
             return problem(&state, req, CallbackRefusal::InvalidState, Some(provider)).await;
         }
     };
+    // RFC 9207: whose answer this is comes first; a response from another issuer (a mix-up
+    // attack) must not have its code sent anywhere, nor its error believed.
+    match check_response_issuer(&state, provider, params.iss.as_deref()).await {
+        Ok(()) => {}
+        Err(ConnectFailure::Provider(ProviderError::Issuer(why))) => {
+            tracing::warn!(user_id, provider = slug, %why, "callback issuer refused");
+            return problem(&state, req, why.into(), Some(provider)).await;
+        }
+        Err(failure) => {
+            tracing::warn!(
+                user_id,
+                provider = slug,
+                ?failure,
+                "callback issuer not checked"
+            );
+            return back_to_applications(&session, provider, failure.outcome(), Vec::new()).await;
+        }
+    }
     if let Some(error) = params.error {
         tracing::info!(
             user_id,
@@ -118,6 +138,7 @@ struct CallbackParams {
     code: Option<String>,
     state: Option<String>,
     error: Option<String>,
+    iss: Option<String>,
 }
 
 impl CallbackParams {
@@ -128,6 +149,7 @@ impl CallbackParams {
                 "code" => &mut params.code,
                 "state" => &mut params.state,
                 "error" => &mut params.error,
+                "iss" => &mut params.iss,
                 _ => continue,
             };
             slot.get_or_insert_with(|| value.into_owned());

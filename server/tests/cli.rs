@@ -13,6 +13,7 @@ db_tests!(
     promote_makes_a_user_admin,
     create_admin_refuses_bad_input,
     provider_set_applies_settings_with_the_secret_from_stdin,
+    provider_set_keeps_a_secret_with_spaces_and_symbols,
 );
 
 fn run_cli(app: &TestApp, args: &[&str], stdin: &str) -> std::process::Output {
@@ -220,4 +221,31 @@ async fn provider_set_applies_settings_with_the_secret_from_stdin(app: TestApp) 
         "",
     );
     assert!(!unknown.status.success());
+}
+
+async fn provider_set_keeps_a_secret_with_spaces_and_symbols(app: TestApp) {
+    // RFC 6749 Appendix A: a secret is any printable ASCII, spaces included, at either end.
+    let secret = " s3cret: with+spaces %41&more=yes ";
+    let args = [
+        "provider",
+        "set",
+        "x",
+        "--client-id",
+        "cli-client",
+        "--client-secret-stdin",
+        "--enabled",
+        "true",
+    ];
+    let out = run_cli(&app, &args, &format!("{secret}\n"));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let config =
+        app::connections::provider_store::load_config(&app.state, app::connections::ProviderId::X)
+            .await
+            .unwrap()
+            .unwrap();
+    assert_eq!(config.client_secret.expose(), secret, "kept exactly");
 }

@@ -29,7 +29,8 @@ pub async fn list_provider_settings() -> Result<Vec<ProviderSettingsView>, AppEr
 pub async fn save_provider_settings(input: ProviderSettingsInput) -> Result<ProviderId, AppError> {
     crate::accounts::session::require_admin().await?;
     let state = crate::state::AppState::current()?;
-    super::configure::configure_provider(&state.db, &state.cipher, &input).await?;
+    super::configure::configure_provider_checked(&state.db, &state.cipher, &state.http, &input)
+        .await?;
     Ok(input.provider)
 }
 

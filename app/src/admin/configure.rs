@@ -11,8 +11,10 @@ use crate::connections::provider_removal::{
     data_deletion_url, deauthorize_url, sends_removal_callbacks,
 };
 use crate::connections::provider_store::{
-    self, Author, is_offered, is_sandbox, left_by_demo, redirect_uri, secret_unreadable,
+    self, Author, NewProviderRow, is_offered, is_sandbox, left_by_demo, redirect_uri,
+    secret_unreadable,
 };
+use crate::connections::providers::check_discovery;
 use crate::crypto::SecretCipher;
 use crate::db::entities::provider_settings::Model;
 use crate::error::AppError;
@@ -35,6 +37,35 @@ pub async fn configure_provider_as(
     input: &ProviderSettingsInput,
     author: Author,
 ) -> Result<Model, AppError> {
+    let (current, new) = checked_change(db, cipher, input).await?;
+    provider_store::store_row(db, cipher, &current, new, author).await
+}
+
+/// [`configure_provider`] for an admin or operator: once every local check passed, an OpenID
+/// provider about to be offered has its issuer's discovery document read and checked as a
+/// connect would, so a document with an endpoint an admin could not enter, or naming another
+/// issuer, is refused here, on the issuer field, with nothing written. (Demo mode and the
+/// tests register the built-in sandbox with `configure_provider`: demo mode does so before
+/// the sandbox serves.)
+pub async fn configure_provider_checked(
+    db: &DatabaseConnection,
+    cipher: &SecretCipher,
+    http: &reqwest::Client,
+    input: &ProviderSettingsInput,
+) -> Result<Model, AppError> {
+    let (current, new) = checked_change(db, cipher, input).await?;
+    if new.enabled && input.provider.uses_discovery() {
+        check_discovery(&new.settings.issuer, http).await?;
+    }
+    provider_store::store_row(db, cipher, &current, new, Author::Admin).await
+}
+
+/// The stored row and `input` checked against it, ready to store.
+async fn checked_change(
+    db: &DatabaseConnection,
+    cipher: &SecretCipher,
+    input: &ProviderSettingsInput,
+) -> Result<(Model, NewProviderRow), AppError> {
     let current = provider_store::load_row(db, input.provider).await?;
     let new = check(input, current.client_secret.is_some())?;
     if new.enabled && new.client_secret.is_none() && secret_unreadable(&current, cipher) {
@@ -52,7 +83,7 @@ pub async fn configure_provider_as(
             "The endpoints now point at another host: enter the client secret again, so that the saved one is never sent there.",
         ));
     }
-    provider_store::store_row(db, cipher, &current, new, author).await
+    Ok((current, new))
 }
 
 /// What an admin is told when the saved client secret can no longer be opened.

@@ -1,10 +1,9 @@
 //! Checks of an admin's provider settings, with a message per field.
 
-use url::Url;
-
 use super::ProviderSettingsInput;
 use crate::connections::ProviderSettings;
 use crate::connections::provider_store::NewProviderRow;
+use crate::connections::providers::check_endpoint;
 use crate::error::AppError;
 
 /// Checks every field of `input`; `secret_saved` says whether a secret is already stored (an
@@ -220,35 +219,12 @@ fn graph_version(raw: &str) -> Result<String, AppError> {
     }
 }
 
-/// An endpoint URL: http(s) with a host; plain http only for this machine (the sandbox).
+/// An endpoint URL, checked as every endpoint is (`check_endpoint`, which discovery documents
+/// pass too), with `{version}` filled in; kept as typed.
 fn endpoint(field: &str, label: &str, raw: &str, version: &str) -> Result<String, AppError> {
     let raw = raw.trim();
-    let bad = |why: &str| AppError::invalid(field, format!("{label}: {why}"));
-    if raw.is_empty() {
-        return Err(bad("enter a URL."));
-    }
-    if raw.len() > 2048 {
-        return Err(bad("the URL is too long."));
-    }
-    let url = Url::parse(&raw.replace("{version}", version))
-        .map_err(|_| bad("enter a full URL, like https://provider.example/oauth."))?;
-    let Some(host) = url.host_str() else {
-        return Err(bad("the URL needs a host."));
-    };
-    let local = matches!(host, "localhost" | "127.0.0.1" | "[::1]");
-    match url.scheme() {
-        "https" => {}
-        "http" if local => {}
-        "http" => {
-            return Err(bad(
-                "use https:// (plain http is only accepted for localhost).",
-            ));
-        }
-        _ => return Err(bad("only http(s) URLs are accepted.")),
-    }
-    if url.fragment().is_some() || !url.username().is_empty() || url.password().is_some() {
-        return Err(bad("the URL must not contain a #fragment or credentials."));
-    }
+    check_endpoint(&raw.replace("{version}", version))
+        .map_err(|why| AppError::invalid(field, format!("{label}: {why}")))?;
     Ok(raw.to_owned())
 }
 

@@ -178,6 +178,22 @@ pub async fn purge_expired_flows(
     Ok(deleted.rows_affected)
 }
 
+/// Checks the `iss` of the provider's answer before anything of it is used (RFC 9207): a
+/// `ConnectFailure::Provider(ProviderError::Issuer(_))` when it is missing or another issuer's.
+pub async fn check_response_issuer(
+    state: &AppState,
+    provider: ProviderId,
+    iss: Option<&str>,
+) -> Result<(), ConnectFailure> {
+    let config = load_config(state, provider)
+        .await?
+        .ok_or(ConnectFailure::NotOffered)?;
+    provider_for(provider)
+        .check_response_issuer(Call::new(&config, &state.http), iss)
+        .await
+        .map_err(ConnectFailure::Provider)
+}
+
 /// A finished connect: the provider's profile, and the user's empty profile fields it filled.
 #[derive(Debug)]
 pub struct Connected {

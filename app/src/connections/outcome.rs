@@ -6,6 +6,8 @@
 use std::str::FromStr;
 
 use super::ProviderId;
+#[cfg(feature = "ssr")]
+use super::providers::IssuerProblem;
 pub use crate::catalog::{ConnectOutcome, UnknownValue};
 use crate::error::AppError;
 
@@ -21,15 +23,32 @@ pub enum CallbackRefusal {
     InvalidState,
     /// The provider sent no authorization code.
     MissingCode,
+    /// The provider says its answers carry `iss` (RFC 9207), and this one has none.
+    MissingIssuer,
+    /// The answer's `iss` names another issuer: it is not from the provider the flow went
+    /// to (a mix-up attack).
+    WrongIssuer,
+}
+
+#[cfg(feature = "ssr")]
+impl From<IssuerProblem> for CallbackRefusal {
+    fn from(problem: IssuerProblem) -> Self {
+        match problem {
+            IssuerProblem::Missing => Self::MissingIssuer,
+            IssuerProblem::Different => Self::WrongIssuer,
+        }
+    }
 }
 
 impl CallbackRefusal {
     /// Every refusal, for round-trip tests.
-    pub const ALL: [Self; 4] = [
+    pub const ALL: [Self; 6] = [
         Self::UnknownProvider,
         Self::SignedOut,
         Self::InvalidState,
         Self::MissingCode,
+        Self::MissingIssuer,
+        Self::WrongIssuer,
     ];
 
     /// The refusal's name in the URL.
@@ -39,6 +58,8 @@ impl CallbackRefusal {
             Self::SignedOut => "signin",
             Self::InvalidState => "state",
             Self::MissingCode => "code",
+            Self::MissingIssuer => "issuer_missing",
+            Self::WrongIssuer => "issuer",
         }
     }
 
@@ -47,7 +68,9 @@ impl CallbackRefusal {
         match self {
             Self::UnknownProvider => AppError::NotFound,
             Self::SignedOut => AppError::Unauthorized,
-            Self::InvalidState | Self::MissingCode => AppError::BadRequest(self.message(None)),
+            Self::InvalidState | Self::MissingCode | Self::MissingIssuer | Self::WrongIssuer => {
+                AppError::BadRequest(self.message(None))
+            }
         }
     }
 
@@ -64,6 +87,14 @@ impl CallbackRefusal {
             ),
             Self::MissingCode => format!(
                 "{name} sent you back without an authorization code. Nothing was changed. Please try again."
+            ),
+            Self::MissingIssuer => format!(
+                "This answer does not say which sign-in server sent it, and {name}'s always do, so it was not used. \
+                 Nothing was changed. Start again from Settings › Applications."
+            ),
+            Self::WrongIssuer => format!(
+                "This answer was sent by another sign-in server than {name}'s, so it was not used. \
+                 Nothing was changed. Start again from Settings › Applications."
             ),
             Self::UnknownProvider => "There is no such provider.".to_owned(),
         }

@@ -14,9 +14,11 @@ use jsonwebtoken::{Algorithm, Header};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
-use super::{Call, Refusal, api, known_client, redeem, standard_routes};
+use super::client_auth::authenticate;
+use super::{Call, Refusal, api, redeem, standard_routes};
 use crate::faults::{Endpoint, Reply};
 use crate::identities::Identity;
+use crate::openid;
 use crate::spec::{GOOGLE_ISSUER_PATH, spec};
 use crate::store::{CodeGrant, TokenKind, TokenRecord};
 use crate::util::oauth_error;
@@ -111,7 +113,8 @@ fn person_claims(
 fn discovery(core: &Core, _call: &Call) -> Reply {
     let b = &core.base;
     let endpoints = spec(ID).settings(b);
-    Ok(json!({
+    let options = core.store.openid();
+    let mut document = json!({
         "issuer": endpoints.issuer,
         "authorization_endpoint": endpoints.authorize_url,
         "token_endpoint": endpoints.token_url,
@@ -122,45 +125,42 @@ fn discovery(core: &Core, _call: &Call) -> Reply {
         "subject_types_supported": ["public"],
         "id_token_signing_alg_values_supported": ["RS256"],
         "scopes_supported": ["openid", "email", "profile"],
-        "token_endpoint_auth_methods_supported": ["client_secret_post", "client_secret_basic"],
         "claims_supported": ["aud", "email", "email_verified", "exp", "family_name", "given_name",
             "iat", "iss", "name", "nonce", "picture", "sub"],
         "code_challenge_methods_supported": ["plain", "S256"],
         "grant_types_supported": ["authorization_code", "refresh_token"],
-    }))
+    });
+    let Some(fields) = document.as_object_mut() else {
+        return Ok(document);
+    };
+    if let Some(methods) = &options.token_auth {
+        fields.insert(
+            "token_endpoint_auth_methods_supported".into(),
+            openid::names(methods),
+        );
+    }
+    if let Some(methods) = &options.revocation_auth {
+        fields.insert(
+            "revocation_endpoint_auth_methods_supported".into(),
+            openid::names(methods),
+        );
+    }
+    if options.sends_iss {
+        fields.insert(
+            "authorization_response_iss_parameter_supported".into(),
+            json!(true),
+        );
+    }
+    openid::apply(fields, &core.store.overrides().discovery);
+    Ok(document)
 }
 
 fn jwks(core: &Core, _call: &Call) -> Reply {
     Ok(json!({ "keys": [core.jwk.clone()] }))
 }
 
-/// client_secret_basic or client_secret_post; both at once must agree on the client.
-fn authenticate(call: &Call) -> Result<(), Response> {
-    let invalid_client = || oauth_error(StatusCode::UNAUTHORIZED, "invalid_client", "Unauthorized");
-    let body_id = util::param(&call.body, "client_id");
-    let (id, secret) = match util::basic_auth(&call.headers) {
-        Some((id, _)) if body_id.is_some_and(|b| b != id) => return Err(invalid_client()),
-        Some(credentials) => credentials,
-        None => {
-            let Some(id) = body_id else {
-                let message = "Could not determine client ID from request.";
-                return Err(oauth_error(
-                    StatusCode::BAD_REQUEST,
-                    "invalid_request",
-                    message,
-                ));
-            };
-            let secret = util::param(&call.body, "client_secret").unwrap_or_default();
-            (id.to_owned(), secret.to_owned())
-        }
-    };
-    known_client(ID, &id, &secret)
-        .then_some(())
-        .ok_or_else(invalid_client)
-}
-
 fn exchange(core: &Core, call: &Call) -> Reply {
-    authenticate(call)?;
+    authenticate(core, call, ID, &core.store.openid().token_methods())?;
     let params = &call.body;
     let bad =
         |error: &str, description: &str| oauth_error(StatusCode::BAD_REQUEST, error, description);
@@ -269,6 +269,7 @@ fn sign_id_token(core: &Core, grant: &CodeGrant, access_token: &str) -> Result<S
     if let Some(nonce) = &grant.nonce {
         claims.insert("nonce".into(), json!(nonce));
     }
+    openid::apply(&mut claims, &core.store.overrides().id_token);
     let header = Header {
         kid: Some(KEY_ID.to_owned()),
         ..Header::new(Algorithm::RS256)
@@ -296,14 +297,15 @@ fn userinfo(core: &Core, call: &Call) -> Reply {
             );
             response
         })?;
-    Ok(Value::Object(person_claims(
-        core,
-        record.identity,
-        &record.scopes,
-    )))
+    let mut claims = person_claims(core, record.identity, &record.scopes);
+    openid::apply(&mut claims, &core.store.overrides().userinfo);
+    Ok(Value::Object(claims))
 }
 
 fn revoke_token(core: &Core, call: &Call) -> Reply {
+    if let Some(methods) = core.store.openid().revocation_auth {
+        authenticate(core, call, ID, &methods)?;
+    }
     let params = call.merged();
     let Some(token) = util::param(&params, "token") else {
         return Err(oauth_error(

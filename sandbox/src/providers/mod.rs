@@ -1,6 +1,7 @@
 //! The providers' JSON endpoints. Each module lists its routes and words its own errors; the
 //! plumbing they share (reading a call, fault injection, redeeming a code) lives here.
 
+mod client_auth;
 mod facebook;
 mod google;
 mod graph;
@@ -124,8 +125,8 @@ pub(crate) fn standard_routes(
 }
 
 /// Whether `id` and `secret` are `provider`'s sandbox app.
-pub(crate) fn known_client(provider: ProviderId, id: &str, secret: &str) -> bool {
-    id == crate::Sandbox::client_id(provider) && secret == crate::Sandbox::client_secret(provider)
+pub(crate) fn known_client(core: &Core, provider: ProviderId, id: &str, secret: &str) -> bool {
+    id == crate::Sandbox::client_id(provider) && secret == core.store.client_secret(provider)
 }
 
 /// Why a code could not be exchanged, for the provider to word.

@@ -59,7 +59,7 @@ fn invalid_request(description: &str) -> Response {
 }
 
 /// A confidential X client must authenticate with Basic; credentials in the body do not count.
-fn authenticate(call: &Call) -> Result<(), Response> {
+fn authenticate(core: &Core, call: &Call) -> Result<(), Response> {
     let unauthorized = || {
         oauth_error(
             StatusCode::UNAUTHORIZED,
@@ -69,13 +69,13 @@ fn authenticate(call: &Call) -> Result<(), Response> {
     };
     let (id, secret) = util::basic_auth(&call.headers).ok_or_else(unauthorized)?;
     let body_id_ok = util::param(&call.body, "client_id").is_none_or(|body_id| body_id == id);
-    (known_client(ID, &id, &secret) && body_id_ok)
+    (known_client(core, ID, &id, &secret) && body_id_ok)
         .then_some(())
         .ok_or_else(unauthorized)
 }
 
 fn exchange(core: &Core, call: &Call) -> Reply {
-    authenticate(call)?;
+    authenticate(core, call)?;
     let params = &call.body;
     match util::param(params, "grant_type") {
         Some("authorization_code") => {}
@@ -205,7 +205,7 @@ fn check_user_fields(requested: &[&str]) -> Result<(), Response> {
 }
 
 fn revoke_token(core: &Core, call: &Call) -> Reply {
-    authenticate(call)?;
+    authenticate(core, call)?;
     let token = util::param(&call.body, "token")
         .ok_or_else(|| invalid_request("Missing required parameter [token]."))?;
     // RFC 7009: unknown or already revoked tokens are not an error.

@@ -1,3 +1,4 @@
+use super::{DiscoveryProblem, IssuerProblem};
 use crate::connections::ConnectOutcome;
 
 /// What went wrong talking to a provider. The details are for logs; people get
@@ -27,6 +28,12 @@ pub enum ProviderError {
     /// The ID token failed verification (signature, issuer, audience, expiry or nonce).
     #[error("invalid ID token: {0}")]
     InvalidIdToken(String),
+    /// The issuer's discovery document cannot be trusted (see [`DiscoveryProblem`]).
+    #[error("discovery: {0}")]
+    Discovery(DiscoveryProblem),
+    /// An authorization response's `iss` is missing or names another issuer (RFC 9207).
+    #[error("mix-up defence: {0}")]
+    Issuer(IssuerProblem),
     /// The admin's settings for the provider are unusable.
     #[error("configuration: {0}")]
     Config(String),
@@ -46,7 +53,12 @@ impl ProviderError {
             Self::Malformed(_) => ConnectOutcome::Malformed,
             Self::MissingField(_) => ConnectOutcome::Incomplete,
             Self::InvalidIdToken(_) => ConnectOutcome::IdToken,
-            Self::Config(_) => ConnectOutcome::NotOffered,
+            // A document an admin could not have entered makes the provider unusable until
+            // it is fixed at the provider or here.
+            Self::Config(_) | Self::Discovery(_) => ConnectOutcome::NotOffered,
+            // The callback refuses these with their own page (`CallbackRefusal`); this is
+            // only what a caller without one would say.
+            Self::Issuer(_) => ConnectOutcome::Denied,
             Self::NotRefreshable => ConnectOutcome::Rejected,
         }
     }

@@ -1,9 +1,13 @@
 //! One trait for every provider, one module per provider. A provider's quirks stay in its module.
 
+mod client_auth;
+mod discovery;
+mod endpoint;
 mod error;
 mod facebook;
 mod google;
 mod http;
+mod id_token;
 mod instagram;
 #[cfg(test)]
 mod mapping_tests;
@@ -15,6 +19,9 @@ use chrono::{DateTime, Utc};
 use reqwest::Client;
 use url::Url;
 
+pub use client_auth::ClientAuth;
+pub use discovery::{DiscoveryProblem, IssuerProblem, check_discovery};
+pub use endpoint::{EndpointProblem, check_endpoint};
 pub use error::ProviderError;
 pub use facebook::appsecret_proof;
 pub(crate) use untrusted::is_loopback;
@@ -179,6 +186,17 @@ pub trait Provider: Send + Sync {
             req,
             self.uses_pkce(),
         ))
+    }
+
+    /// Checks the `iss` of an authorization response (RFC 9207) before anything of it is
+    /// used. By default there is nothing to compare it with: the provider has no configured
+    /// issuer and publishes no metadata, so it is not asked of it.
+    async fn check_response_issuer(
+        &self,
+        _call: Call<'_>,
+        _iss: Option<&str>,
+    ) -> ProviderResult<()> {
+        Ok(())
     }
 
     /// Trades the authorization code for tokens, with the provider's own client authentication.

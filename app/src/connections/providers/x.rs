@@ -9,10 +9,11 @@
 use async_trait::async_trait;
 use serde::Deserialize;
 
-use super::http::{form_encode, parse_json, send, send_json};
+use super::http::{parse_json, send, send_json};
 use super::{
-    Call, CodeGrant, Provider, ProviderConfig, ProviderError, ProviderProfile, ProviderResult,
-    Revocation, StoredTokens, TokenAnswer, TokenSet, non_empty, profile_site, refresh_grant,
+    Call, ClientAuth, CodeGrant, Provider, ProviderConfig, ProviderError, ProviderProfile,
+    ProviderResult, Revocation, StoredTokens, TokenAnswer, TokenSet, non_empty, profile_site,
+    refresh_grant,
 };
 use crate::connections::ProviderId;
 
@@ -50,11 +51,9 @@ pub fn map_profile(json: &[u8], site: &str) -> Result<ProviderProfile, ProviderE
     })
 }
 
+/// X authenticates a confidential client by HTTP Basic only.
 fn basic_auth(req: reqwest::RequestBuilder, cfg: &ProviderConfig) -> reqwest::RequestBuilder {
-    req.basic_auth(
-        form_encode(&cfg.client_id),
-        Some(form_encode(cfg.client_secret.expose())),
-    )
+    ClientAuth::Basic.apply(req, cfg).0
 }
 
 #[async_trait]
