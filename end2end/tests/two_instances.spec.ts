@@ -12,10 +12,10 @@ import { cardReady, providerCard, signIn, uniqueEmail } from './helpers';
 
 const PG = process.env.TEST_DATABASE_URL ?? (process.env.DATABASE_URL?.startsWith('postgres') ? process.env.DATABASE_URL : '');
 const E2E_PORT = Number(process.env.E2E_PORT ?? '3800');
-const LB_PORT = E2E_PORT + 12;
+const LB_PORT = E2E_PORT + 22;
 const PUBLIC = `http://localhost:${LB_PORT}`;
-const SANDBOX_ADDR = `127.0.0.1:${E2E_PORT + 11}`;
-const ADDR = { A: `127.0.0.1:${E2E_PORT + 13}`, B: `127.0.0.1:${E2E_PORT + 14}` } as const;
+const SANDBOX_ADDR = `127.0.0.1:${E2E_PORT + 21}`;
+const ADDR = { A: `127.0.0.1:${E2E_PORT + 23}`, B: `127.0.0.1:${E2E_PORT + 24}` } as const;
 type Name = keyof typeof ADDR;
 
 test.skip(!PG, 'needs PostgreSQL (TEST_DATABASE_URL): several instances share one PostgreSQL database');

@@ -22,6 +22,7 @@ db_tests!(
     an_x_round_costs_the_same_statements_for_every_link,
     a_google_recheck_costs_the_same_statements_for_every_link,
     a_lease_held_by_another_instance_is_respected,
+    two_instances_at_once_check_each_link_once,
     a_tombstone_is_never_leased,
 );
 
@@ -341,6 +342,25 @@ async fn a_google_recheck_costs_the_same_statements_for_every_link(app: TestApp)
         total as f64 / LINKS as f64
     );
     assert!(total <= 4 + 8 * LINKS, "{total}: {:#?}", app.queries.all());
+}
+
+/// Two instances run the job's round at the same moment over the same due links: between them
+/// every link is leased, renewed and re-read exactly once (X's refresh tokens are single use:
+/// a second renewal of the same token would be refused and the link lost).
+async fn two_instances_at_once_check_each_link_once(app: TestApp) {
+    links_to_ada(&app, ProviderId::X).await;
+    let other = app.another_instance().await;
+    let now = Utc::now() + Duration::days(2);
+    let (a, b) = tokio::join!(
+        app::connections::health::run_round(&app.state, now, 100, 4),
+        app::connections::health::run_round(&other, now, 100, 4),
+    );
+    let (a, b) = (a.unwrap(), b.unwrap());
+    assert_eq!(a.leased + b.leased, LINKS, "{a:?} {b:?}");
+    assert_eq!(a.renewed + b.renewed, LINKS, "{a:?} {b:?}");
+    assert_eq!(a.reconnect_needed + b.reconnect_needed, 0, "{a:?} {b:?}");
+    assert_eq!(app.sandbox.refresh_count(ProviderId::X), LINKS, "one refresh per link");
+    eprintln!("two instances shared {LINKS} links: {} and {}", a.leased, b.leased);
 }
 
 async fn a_lease_held_by_another_instance_is_respected(app: TestApp) {
