@@ -354,6 +354,8 @@ impl TestApp {
     /// A browser-like client: its own cookie jar, redirects not followed.
     pub fn client(&self) -> Client {
         Client::builder()
+            // A request that never ends fails the test with a message instead of hanging it.
+            .timeout(std::time::Duration::from_secs(60))
             .cookie_store(true)
             .redirect(Policy::none())
             .build()
@@ -364,6 +366,7 @@ impl TestApp {
     pub fn client_with_jar(&self) -> (Client, std::sync::Arc<reqwest::cookie::Jar>) {
         let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
         let client = Client::builder()
+            .timeout(std::time::Duration::from_secs(60))
             .cookie_provider(jar.clone())
             .redirect(Policy::none())
             .build()
