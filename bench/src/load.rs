@@ -9,7 +9,8 @@ use crate::browser::{Browser, Failure};
 /// How much load, for how long.
 #[derive(clap::Args)]
 pub struct Options {
-    /// Simulated people at once (each consents as sandbox person `tester-{i}`, so at most 999).
+    /// Simulated people at once (each consents as sandbox person `tester-{i}`, so at most 998:
+    /// `scripts/bench`'s setup takes `tester-999` and `tester-1000`).
     #[arg(long, default_value_t = 32)]
     users: usize,
     /// Seconds of connect/disconnect loops after the sign-ups.
@@ -50,7 +51,7 @@ impl Tally {
 
 /// Runs the load and prints the report.
 pub async fn run(base: &url::Url, options: &Options) -> Result<(), Failure> {
-    let users = options.users.clamp(1, 999);
+    let users = options.users.clamp(1, 998);
     let mut people = Vec::with_capacity(users);
     for i in 1..=users {
         let browser = Browser::new(base.clone())?;
