@@ -95,6 +95,15 @@ impl Browser {
             .map_err(|e| Failure::new("url", "invalid", e.to_string()))
     }
 
+    /// A browser holding `cookie` (`orga_session=…`), as `session_cookie` printed it.
+    pub fn signed_in(base: url::Url, cookie: &str) -> Result<Self, Failure> {
+        let browser = Self::new(base)?;
+        browser
+            .jar
+            .add_cookie_str(&format!("{cookie}; Path=/; HttpOnly"), &browser.base);
+        Ok(browser)
+    }
+
     /// A server function call as the hydrated app makes it: form-encoded POST, same Origin.
     async fn call(&self, endpoint: &str, form: &[(&str, &str)]) -> Result<Response, Failure> {
         let step = endpoint;

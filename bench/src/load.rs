@@ -1,27 +1,41 @@
-//! `run`: N people sign up at once (not timed), then each loops connect → disconnect until the
-//! time is up; a cycle started before the end is finished and counted.
+//! `sign-up`: N people sign up at once and their session cookies are printed, one a line.
+//! `run`: each of those people loops connect → disconnect until the time is up; a cycle started
+//! before the end is finished and counted. Two commands, so that the script measures the
+//! server's CPU and statements over the loop alone, without the sign-ups' password hashing.
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use crate::browser::{Browser, Failure};
 
-/// How much load, for how long.
+/// Who signs up.
 #[derive(clap::Args)]
-pub struct Options {
-    /// Simulated people at once (each consents as sandbox person `tester-{i}`, so at most 998:
+pub struct People {
+    /// How many (each later consents as sandbox person `tester-{i}`, so at most 998:
     /// `scripts/bench`'s setup takes `tester-999` and `tester-1000`).
     #[arg(long, default_value_t = 32)]
     users: usize,
-    /// Seconds of connect/disconnect loops after the sign-ups.
-    #[arg(long, default_value_t = 10)]
-    seconds: u64,
-    /// The providers, taken in turn by each person, comma-separated.
-    #[arg(long, value_delimiter = ',', default_value = "x,google,facebook,instagram")]
-    providers: Vec<String>,
     /// Makes this run's emails distinct from an earlier run's on the same database.
     #[arg(long, default_value = "run")]
     tag: String,
+}
+
+/// Whose loops, for how long.
+#[derive(clap::Args)]
+pub struct Options {
+    /// A file of session cookies, one a line, as `sign-up` prints them: one person each.
+    #[arg(long)]
+    cookies: std::path::PathBuf,
+    /// Seconds of connect/disconnect loops.
+    #[arg(long, default_value_t = 10)]
+    seconds: u64,
+    /// The providers, taken in turn by each person, comma-separated.
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "x,google,facebook,instagram"
+    )]
+    providers: Vec<String>,
 }
 
 /// What one person measured.
@@ -36,7 +50,10 @@ struct Tally {
 
 impl Tally {
     fn fail(&mut self, failure: Failure) {
-        let entry = self.failures.entry(failure.kind).or_insert((0, failure.detail));
+        let entry = self
+            .failures
+            .entry(failure.kind)
+            .or_insert((0, failure.detail));
         entry.0 += 1;
     }
 
@@ -49,28 +66,49 @@ impl Tally {
     }
 }
 
-/// Runs the load and prints the report.
-pub async fn run(base: &url::Url, options: &Options) -> Result<(), Failure> {
-    let users = options.users.clamp(1, 998);
-    let mut people = Vec::with_capacity(users);
+/// Signs the people up at once and prints their session cookies, one a line.
+pub async fn sign_up(base: &url::Url, people: &People) -> Result<(), Failure> {
+    let users = people.users.clamp(1, 998);
+    let mut signing_up = Vec::with_capacity(users);
     for i in 1..=users {
         let browser = Browser::new(base.clone())?;
-        let email = format!("flow-{}-{i}@bench.test", options.tag);
-        people.push(tokio::spawn(async move {
-            browser.sign_up("Flow Person", &email).await.map(|()| browser)
+        let email = format!("flow-{}-{i}@bench.test", people.tag);
+        signing_up.push(tokio::spawn(async move {
+            browser.sign_up("Flow Person", &email).await?;
+            browser.session_cookie()
         }));
     }
-    let mut browsers = Vec::with_capacity(users);
-    for person in people {
-        browsers.push(join(person).await??);
+    for person in signing_up {
+        println!("{}", join(person).await??);
     }
+    Ok(())
+}
+
+/// Runs the loops and prints the report.
+pub async fn run(base: &url::Url, options: &Options) -> Result<(), Failure> {
+    let cookies = std::fs::read_to_string(&options.cookies).map_err(|e| Failure {
+        kind: "cookies: unreadable".into(),
+        detail: format!("{}: {e}", options.cookies.display()),
+    })?;
+    let mut browsers = Vec::new();
+    for cookie in cookies.lines().filter(|l| !l.trim().is_empty()).take(998) {
+        browsers.push(Browser::signed_in(base.clone(), cookie.trim())?);
+    }
+    let users = browsers.len();
     let started = Instant::now();
     let deadline = started + Duration::from_secs(options.seconds);
     let mut workers = Vec::with_capacity(users);
     for (i, browser) in browsers.into_iter().enumerate() {
         let providers = options.providers.clone();
         workers.push(tokio::spawn(async move {
-            loop_flows(browser, &format!("tester-{}", i + 1), &providers, i, deadline).await
+            loop_flows(
+                browser,
+                &format!("tester-{}", i + 1),
+                &providers,
+                i,
+                deadline,
+            )
+            .await
         }));
     }
     let mut total = Tally::default();

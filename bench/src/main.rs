@@ -3,9 +3,10 @@
 //!
 //! - `setup`: signs a user up over HTTP, connects it to some providers and prints its session
 //!   cookie (`orga_session=…`), for wrk's `-H 'Cookie: …'`.
-//! - `run`: N simulated people, each its own cookie jar, sign up, then loop connect and
-//!   disconnect for D seconds; prints flows/s, p50/p99 and every failure by kind, and a
-//!   `RESULT key=value…` line for the script.
+//! - `sign-up`: N people sign up over HTTP; prints their session cookies, one a line.
+//! - `run`: those people, each its own cookie jar, loop connect and disconnect for D seconds;
+//!   prints flows/s, p50/p99 and every failure by kind, and a `RESULT key=value…` line for the
+//!   script.
 
 mod browser;
 mod load;
@@ -38,6 +39,8 @@ enum Command {
         #[arg(long, value_delimiter = ',', default_value = "x,google")]
         providers: Vec<String>,
     },
+    /// Signs people up at once; prints their session cookies, one a line.
+    SignUp(load::People),
     /// Simulated people looping connect/disconnect.
     Run(load::Options),
 }
@@ -55,6 +58,7 @@ async fn main() -> std::process::ExitCode {
             account,
             providers,
         } => setup(&cli.base, &email, &account, &providers).await,
+        Command::SignUp(people) => load::sign_up(&cli.base, &people).await,
         Command::Run(options) => load::run(&cli.base, &options).await,
     };
     match result {

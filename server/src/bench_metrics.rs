@@ -4,7 +4,7 @@
 //!
 //! ```text
 //! total 1234
-//! 1000	SELECT "users"."id", … WHERE "users"."id" = $1 LIMIT $2
+//! 1000<TAB>SELECT "users"."id", … WHERE "users"."id" = $1 LIMIT $2
 //! ```
 //!
 //! The harness reads the total before and after a wrk run and divides by the requests made; it
