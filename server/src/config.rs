@@ -63,6 +63,9 @@ pub struct Config {
     pub abuse: app::limits::AbusePolicy,
     /// `CLEANUP_INTERVAL_SECS`: time between runs of the clean-up job (default 15 min).
     pub cleanup_interval: std::time::Duration,
+    /// `BENCH_METRICS_ADDR`: when set (a loopback socket only), every SQL statement is counted
+    /// and the counts are served there for `scripts/bench` (`server::bench_metrics`).
+    pub bench_metrics_addr: Option<SocketAddr>,
 }
 
 /// How the link-health job runs.
@@ -110,9 +113,11 @@ impl Config {
         let health = health_job(&lookup)?;
         let session_days = number(&lookup, "SESSION_LIFETIME_DAYS", 30, 1..=365)?;
         let cleanup_secs = number(&lookup, "CLEANUP_INTERVAL_SECS", 15 * 60, 1..=86_400)?;
+        let bench_metrics_addr = bench_metrics_addr(&lookup)?;
         Ok(Self {
             abuse: crate::limits_config::abuse_policy(&lookup)?,
             cleanup_interval: std::time::Duration::from_secs(cleanup_secs),
+            bench_metrics_addr,
             health,
             session_lifetime: std::time::Duration::from_secs(session_days * 86_400),
             provider_timeout,
@@ -193,6 +198,23 @@ fn list(lookup: &impl Fn(&str) -> Option<String>, name: &str) -> Vec<String> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// `BENCH_METRICS_ADDR`: a loopback socket, since the counts it serves are for the benchmark
+/// running on the same machine and nobody else.
+fn bench_metrics_addr(
+    lookup: &impl Fn(&str) -> Option<String>,
+) -> Result<Option<SocketAddr>, ConfigError> {
+    let Some(raw) = lookup("BENCH_METRICS_ADDR") else {
+        return Ok(None);
+    };
+    match raw.parse::<SocketAddr>() {
+        Ok(addr) if addr.ip().is_loopback() => Ok(Some(addr)),
+        _ => Err(ConfigError::Invalid {
+            name: "BENCH_METRICS_ADDR",
+            reason: format!("{raw:?} is not a loopback address like 127.0.0.1:3901"),
+        }),
+    }
 }
 
 /// An integer setting within `range`, or `default` when unset.
@@ -310,6 +332,8 @@ mod tests {
         assert!(config(&[("PROVIDER_TIMEOUT_MS", "0")]).is_err());
         assert!(config(&[("PROVIDER_TIMEOUT_MS", "soon")]).is_err());
         assert!(config(&[("SESSION_LIFETIME_DAYS", "0")]).is_err());
+        assert!(config(&[("BENCH_METRICS_ADDR", "0.0.0.0:3901")]).is_err());
+        assert!(config(&[("BENCH_METRICS_ADDR", "127.0.0.1:3901")]).is_ok());
     }
 
     #[test]

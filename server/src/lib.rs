@@ -1,6 +1,7 @@
 //! The Orga Connect server: configuration, the router, middleware, sessions and the CLI.
 
 mod avatars;
+pub mod bench_metrics;
 pub mod cli;
 pub mod config;
 pub mod database;

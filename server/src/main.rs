@@ -32,7 +32,10 @@ async fn main() -> ExitCode {
 }
 
 async fn run_server(config: &Config) -> Result<(), server::StartError> {
-    let state = server::prepare_state(config).await?;
+    let mut state = server::prepare_state(config).await?;
+    if let Some(addr) = config.bench_metrics_addr {
+        server::bench_metrics::install(&mut state.db, addr).await?;
+    }
     start_sandbox(config, &state).await?;
     let listener = tokio::net::TcpListener::bind(config.bind_addr).await?;
     tracing::info!(addr = %config.bind_addr, public_url = %config.public_url, "listening");
