@@ -3,9 +3,7 @@
 // token by clearing the sandbox's faults, then create the administrator the tests sign in as,
 // with the server's own CLI (password on stdin) against the same database.
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import path from 'node:path';
-import { ADMIN } from './tests/helpers';
+import { ADMIN, serverBinary } from './tests/helpers';
 import { SANDBOX, clearFaults } from './tests/providers';
 
 async function waitFor(url: string, timeoutMs: number): Promise<void> {
@@ -29,13 +27,7 @@ export default async function globalSetup(): Promise<void> {
   await waitFor(`http://127.0.0.1:${port}/healthz`, 180_000);
   await waitFor(`${SANDBOX}/_sandbox/endpoints`, 30_000);
   await clearFaults();
-  const root = path.resolve(__dirname, '..');
-  const targetDir = process.env.CARGO_TARGET_DIR ?? path.join(root, 'target');
-  const binary = ['debug', 'release']
-    .map((p) => path.join(targetDir, p, 'server'))
-    .find((p) => existsSync(p));
-  if (!binary) throw new Error('server binary not found under target/');
-  execFileSync(binary, ['create-admin', '--email', ADMIN.email, '--name', ADMIN.name], {
+  execFileSync(serverBinary(), ['create-admin', '--email', ADMIN.email, '--name', ADMIN.name], {
     input: `${ADMIN.password}\n`,
     env: process.env,
     stdio: ['pipe', 'inherit', 'inherit'],

@@ -17,7 +17,8 @@ export default defineConfig({
   // end-to-end` exits 0 when the build fails before Playwright starts.
   reporter: [['list'], ['json', { outputFile: 'test-results/report.json' }]],
   projects: [
-    { name: 'chromium', testIgnore: /nojs\.spec\.ts/ },
+    // release-smoke.spec.ts runs against the release build only (release.config.ts).
+    { name: 'chromium', testIgnore: [/nojs\.spec\.ts/, /release-smoke\.spec\.ts/] },
     // The same server seen by a browser with JavaScript off: pages must arrive complete and
     // every form must work as a plain post.
     { name: 'no-javascript', testMatch: /nojs\.spec\.ts/, use: { javaScriptEnabled: false } },

@@ -2,10 +2,8 @@
 // Security Policy violation, even if the page happened to look right. Tests undo what they change (`undo`) and find cards by the
 // accessible name of their region, as a screen reader would.
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { test as base, expect, type Locator, type Page } from '@playwright/test';
-import { cardReady, open, providerCard, uniqueEmail } from './helpers';
+import { cardReady, open, providerCard, serverBinary, uniqueEmail } from './helpers';
 
 /** Registers a step that restores what the test is about to change. */
 export type Undo = (step: () => Promise<unknown>) => void;
@@ -60,14 +58,6 @@ export async function disconnectIfConnected(page: Page, label: string): Promise<
   await disconnect.click();
   await card.getByRole('button', { name: `Yes, disconnect ${label}` }).click();
   await expect(page.getByRole('status')).toHaveText(`Your ${label} account is disconnected.`);
-}
-
-/** The server binary `cargo leptos` built, which is also the CLI. */
-function serverBinary(): string {
-  const target = process.env.CARGO_TARGET_DIR ?? path.resolve(__dirname, '..', '..', 'target');
-  const binary = ['debug', 'release'].map((p) => path.join(target, p, 'server')).find((p) => existsSync(p));
-  if (!binary) throw new Error(`server binary not found under ${target}`);
-  return binary;
 }
 
 /** A new administrator of this test's own, created with the server's CLI (password on stdin). */

@@ -1,6 +1,21 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { expect, type Locator, type Page } from '@playwright/test';
 
 export const ADMIN = { email: 'admin@orga.test', name: 'Ada Admin', password: 'admin-password-1' };
+
+/**
+ * The server binary `cargo leptos` built, which is also the CLI: `E2E_SERVER_BIN` when the script
+ * says which (./scripts/release-smoke: the release build, with a debug one next to it), else the
+ * debug build, else the release build.
+ */
+export function serverBinary(): string {
+  if (process.env.E2E_SERVER_BIN) return process.env.E2E_SERVER_BIN;
+  const target = process.env.CARGO_TARGET_DIR ?? path.resolve(__dirname, '..', '..', 'target');
+  const binary = ['debug', 'release'].map((p) => path.join(target, p, 'server')).find((p) => existsSync(p));
+  if (!binary) throw new Error(`server binary not found under ${target}`);
+  return binary;
+}
 
 /** A fresh email address, so tests never depend on each other's users. */
 export function uniqueEmail(prefix: string): string {
