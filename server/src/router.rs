@@ -26,7 +26,7 @@ use app::{App, shell};
 use crate::avatars::serve_avatar;
 use crate::health::healthz;
 use crate::middleware::{
-    ClientLimits, add_security_headers, guard_pages, limit_rates, note_session_activity,
+    ClientLimits, PAGE_RENDER_LIMIT, WholePagesLayer, add_security_headers, guard_pages, limit_rates, note_session_activity,
     redirect_to_canonical_host, refuse_cross_site, remember_plain_posts,
 };
 use crate::session_store::SeaOrmSessionStore;
@@ -58,6 +58,8 @@ pub fn build_router(state: AppState) -> Router {
         .nest_service(&format!("/{}", options.site_pkg_dir), static_assets(&options))
         .leptos_routes(&state, routes, move || shell(options.clone()))
         .fallback(file_and_error_handler::<AppState, _>(shell))
+        // Inside the guard, so a page rendered again keeps the flash the guard took.
+        .layer(WholePagesLayer::new(PAGE_RENDER_LIMIT))
         .layer(from_fn_with_state(state.clone(), guard_pages))
         .layer(axum::middleware::from_fn(remember_plain_posts))
         .layer(from_fn_with_state(state.clone(), note_session_activity))

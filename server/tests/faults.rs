@@ -1,6 +1,5 @@
 //! Faults: the server killed in the middle of a connect, the database going away and coming
-//! back. (A provider that streams a huge body: `providers::http` unit tests and
-//! `avatars::hostile_pictures_are_refused`.)
+//! back. (A provider that streams a huge body: `huge_bodies.rs`.)
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;

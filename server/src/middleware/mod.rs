@@ -1,6 +1,6 @@
 //! Request middleware: security headers and the pages' CSP, one address for the site,
-//! per-client rate limits, cross-site request refusal, session activity, plain form posts and
-//! the page guards.
+//! per-client rate limits, cross-site request refusal, session activity, plain form posts, the
+//! page guards and pages sent whole.
 
 mod canonical_host;
 mod cross_site;
@@ -9,6 +9,7 @@ mod plain_forms;
 mod rate_limit;
 mod security_headers;
 mod session_activity;
+mod whole_pages;
 mod too_many_page;
 
 pub use canonical_host::redirect_to_canonical_host;
@@ -18,3 +19,4 @@ pub use plain_forms::remember_plain_posts;
 pub use rate_limit::{ClientLimits, limit_rates};
 pub use security_headers::add_security_headers;
 pub use session_activity::note_session_activity;
+pub use whole_pages::{PAGE_RENDER_LIMIT, WholePagesLayer};
