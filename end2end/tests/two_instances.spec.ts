@@ -166,8 +166,8 @@ test('a connect started on A completes on B, and both instances agree', async ({
   await expect(page.getByRole('status')).toHaveText('Your X account is disconnected.');
 
   // Signing out on B ends the session on A.
-  await openOn(page, 'B', '/settings/profile');
-  await page.getByRole('button', { name: 'Sign out' }).click();
+  await openOn(page, 'B', '/settings/applications');
+  await page.getByRole('banner').getByRole('button', { name: 'Sign out', exact: true }).click();
   await expect(page).toHaveURL(new RegExp(`^${PUBLIC}/(signin)?$`));
   balancer.target = 'A';
   await page.goto(`${PUBLIC}/settings/applications`);
