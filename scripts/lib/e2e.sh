@@ -22,7 +22,9 @@ e2e_env() {
   export PUBLIC_URL="http://localhost:${E2E_PORT}"
   export SANDBOX_ADDR="127.0.0.1:$((E2E_PORT + 1))"
   export SANDBOX_URL="http://${SANDBOX_ADDR}"
-  export SECRET_KEY_FILE="$e2e_dir/secret.key"
+  # A key of the run's own: with PostgreSQL the server never generates one (instances share it).
+  SECRET_KEY="$(head -c 32 /dev/urandom | base64)"
+  export SECRET_KEY
   export RUST_LOG="${RUST_LOG:-info,sqlx=warn}"
   # Every browser of the suite is one client (127.0.0.1): per-client rate limits that a real
   # visitor never meets, but well above what the suite sends (server/tests/abuse.rs tests them).
