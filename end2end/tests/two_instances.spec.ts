@@ -78,6 +78,12 @@ function env(name: Name): NodeJS.ProcessEnv {
     SANDBOX_URL: `http://${SANDBOX_ADDR}`,
     SANDBOX_ADDR,
     RUST_LOG: 'warn',
+    // Where the built site is: `cargo leptos` tells its own server, not Playwright's children.
+    LEPTOS_OUTPUT_NAME: process.env.LEPTOS_OUTPUT_NAME ?? 'orga-connect',
+    LEPTOS_SITE_ROOT: process.env.LEPTOS_SITE_ROOT ?? path.resolve(__dirname, '..', '..', 'target', 'site'),
+    LEPTOS_SITE_PKG_DIR: process.env.LEPTOS_SITE_PKG_DIR ?? 'pkg',
+    LEPTOS_HASH_FILES: process.env.LEPTOS_HASH_FILES ?? 'true',
+    LEPTOS_HASH_FILE_NAME: process.env.LEPTOS_HASH_FILE_NAME ?? 'hash.txt',
   };
   delete vars.SECRET_KEY_FILE;
   if (name === 'B') delete vars.SANDBOX_ADDR;
