@@ -4,11 +4,10 @@
 // on A, and an admin's change on A is offered on B at once.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { expect, test } from './fixtures';
-import { cardReady, providerCard, signIn, uniqueEmail } from './helpers';
+import { cardReady, providerCard, serverBinary, signIn, uniqueEmail } from './helpers';
 
 const PG = process.env.TEST_DATABASE_URL ?? (process.env.DATABASE_URL?.startsWith('postgres') ? process.env.DATABASE_URL : '');
 const E2E_PORT = Number(process.env.E2E_PORT ?? '3800');
@@ -46,13 +45,6 @@ class Balancer {
     this.server.closeAllConnections();
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
-}
-
-function serverBinary(): string {
-  const target = process.env.CARGO_TARGET_DIR ?? path.resolve(__dirname, '..', '..', 'target');
-  const binary = ['debug', 'release'].map((p) => path.join(target, p, 'server')).find((p) => existsSync(p));
-  if (!binary) throw new Error(`server binary not found under ${target}`);
-  return binary;
 }
 
 const dbName = `orga_e2e_two_${process.pid}_${Date.now()}`;
@@ -136,14 +128,18 @@ async function openOn(page: import('@playwright/test').Page, name: Name, path: s
   await expect(page.locator('body[data-hydrated="true"]')).toHaveCount(1);
 }
 
-test('a connect started on A completes on B, and both instances agree', async ({ page }) => {
-  const email = uniqueEmail('two');
-  await openOn(page, 'A', '/signup');
-  await page.getByLabel('Name').fill('Sam Two');
-  await page.getByLabel('Email').fill(email);
+/** Signs a new person up on instance `name` (the helpers' `signUp` goes to the e2e server). */
+async function signUpOn(page: import('@playwright/test').Page, name: Name, who: string, prefix: string): Promise<void> {
+  await openOn(page, name, '/signup');
+  await page.getByLabel('Name').fill(who);
+  await page.getByLabel('Email').fill(uniqueEmail(prefix));
   await page.getByLabel('Password').fill('correct horse');
   await page.getByRole('button', { name: 'Create account' }).click();
   await expect(page).toHaveURL(/\/settings\/profile$/);
+}
+
+test('a connect started on A completes on B, and both instances agree', async ({ page }) => {
+  await signUpOn(page, 'A', 'Sam Two', 'two');
 
   await openOn(page, 'A', '/settings/applications');
   const card = providerCard(page, 'X');
@@ -188,12 +184,7 @@ test("an admin's change on A is offered on B at once", async ({ browser, page })
   await expect(adminPage).toHaveURL(/\/admin\/social-apps$/);
   await expect(adminPage.locator('body[data-hydrated="true"]')).toHaveCount(1);
 
-  await openOn(page, 'B', '/signup');
-  await page.getByLabel('Name').fill('Kim Two');
-  await page.getByLabel('Email').fill(uniqueEmail('two-kim'));
-  await page.getByLabel('Password').fill('correct horse');
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await expect(page).toHaveURL(/\/settings\/profile$/);
+  await signUpOn(page, 'B', 'Kim Two', 'two-kim');
 
   const setFacebook = async (offered: boolean) => {
     balancer.target = 'A';

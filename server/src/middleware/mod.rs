@@ -20,3 +20,12 @@ pub use rate_limit::{ClientLimits, limit_rates};
 pub use security_headers::add_security_headers;
 pub use session_activity::note_session_activity;
 pub use whole_pages::{PAGE_RENDER_LIMIT, WholePagesLayer};
+
+/// Paths that never render a page: static files, server functions, pictures, the health
+/// check. The page guard and whole-page collection both pass them straight on.
+fn is_file_or_data_path(path: &str) -> bool {
+    ["/pkg/", "/api/", "/avatars/"]
+        .iter()
+        .any(|prefix| path.starts_with(prefix))
+        || path == "/healthz"
+}

@@ -29,12 +29,7 @@ pub async fn guard_pages(
     // Only page loads are guarded: a POST is a server function (which checks its own user) or
     // a form route that does (connect), or Meta's callbacks, which have no session and prove
     // themselves with a signature. `/connect/deletion/{code}` is public on purpose.
-    if req.method() != Method::GET
-        || path.starts_with("/pkg/")
-        || path.starts_with("/api/")
-        || path.starts_with("/avatars/")
-        || path == "/healthz"
-    {
+    if req.method() != Method::GET || super::is_file_or_data_path(path) {
         return next.run(req).await;
     }
     let admin_only = is_under(path, "/admin");

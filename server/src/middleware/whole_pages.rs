@@ -119,10 +119,7 @@ where
 /// Paths that only render a page, so that rendering them again changes nothing. The OAuth
 /// routes are not among them: a callback spends its state.
 fn is_page_path(path: &str) -> bool {
-    !["/auth/", "/api/", "/pkg/", "/avatars/"]
-        .iter()
-        .any(|prefix| path.starts_with(prefix))
-        && path != "/healthz"
+    !path.starts_with("/auth/") && !super::is_file_or_data_path(path)
 }
 
 /// A render that did not finish within the limit.
