@@ -23,7 +23,13 @@ db_tests!(
 
 /// Who may call each server function. Every registered one must be here (checked below).
 /// (`sign_out` without a session does nothing, successfully: signing out is idempotent.)
-const PUBLIC: &[&str] = &["sign_in", "sign_up", "sign_out", "get_current_user", "data_deletion_status"];
+const PUBLIC: &[&str] = &[
+    "sign_in",
+    "sign_up",
+    "sign_out",
+    "get_current_user",
+    "data_deletion_status",
+];
 const SIGNED_IN: &[&str] = &[
     "change_password",
     "delete_account",
@@ -36,7 +42,11 @@ const SIGNED_IN: &[&str] = &[
     "sign_out_session",
     "update_profile",
 ];
-const ADMIN: &[&str] = &["get_provider_settings", "list_provider_settings", "save_provider_settings"];
+const ADMIN: &[&str] = &[
+    "get_provider_settings",
+    "list_provider_settings",
+    "save_provider_settings",
+];
 
 /// Every server function the router serves, by name (`/api/{name}`), with its method.
 fn server_functions() -> Vec<(String, String)> {
@@ -51,10 +61,21 @@ fn server_functions() -> Vec<(String, String)> {
 /// Rows of every table a request could change, to show a refused one changed nothing.
 async fn snapshot(app: &TestApp) -> Vec<(&'static str, i64)> {
     let mut counts = Vec::new();
-    for table in ["users", "sessions", "connected_accounts", "provider_settings", "oauth_states"] {
+    for table in [
+        "users",
+        "sessions",
+        "connected_accounts",
+        "provider_settings",
+        "oauth_states",
+    ] {
         counts.push((table, app.count(table).await));
     }
-    counts.push(("profile", app.value::<i64>("SELECT COUNT(*) AS v FROM users WHERE first_name = 'Ada'").await.unwrap()));
+    counts.push((
+        "profile",
+        app.value::<i64>("SELECT COUNT(*) AS v FROM users WHERE first_name = 'Ada'")
+            .await
+            .unwrap(),
+    ));
     counts
 }
 
@@ -68,23 +89,42 @@ async fn every_state_changing_request_from_another_site_is_refused(app: TestApp)
         .filter(|(_, method)| method != "GET")
         .map(|(name, _)| format!("/api/{name}"))
         .collect();
-    targets.extend(["/auth/x/connect".to_owned(), "/auth/google/connect".to_owned()]);
+    targets.extend([
+        "/auth/x/connect".to_owned(),
+        "/auth/google/connect".to_owned(),
+    ]);
     assert!(targets.len() > 15, "{targets:?}");
     for client in [&user, &admin] {
         for target in &targets {
-            for (header, value) in [("Origin", "https://evil.example"), ("Sec-Fetch-Site", "cross-site")] {
+            for (header, value) in [
+                ("Origin", "https://evil.example"),
+                ("Sec-Fetch-Site", "cross-site"),
+            ] {
                 let res = client
                     .post(format!("{}{target}", app.base))
                     .header(header, value)
-                    .form(&[("provider", "x"), ("name", "Mallory"), ("password", "x"), ("email", "m@evil.example")])
+                    .form(&[
+                        ("provider", "x"),
+                        ("name", "Mallory"),
+                        ("password", "x"),
+                        ("email", "m@evil.example"),
+                    ])
                     .send()
                     .await
                     .unwrap();
-                assert_eq!(res.status(), StatusCode::FORBIDDEN, "{target} with {header}: {value}");
+                assert_eq!(
+                    res.status(),
+                    StatusCode::FORBIDDEN,
+                    "{target} with {header}: {value}"
+                );
             }
         }
     }
-    assert_eq!(snapshot(&app).await, before, "a refused request changed something");
+    assert_eq!(
+        snapshot(&app).await,
+        before,
+        "a refused request changed something"
+    );
 }
 
 /// Arguments for any server function (each reads its own, ignores the rest), complete, so that
@@ -103,7 +143,10 @@ const ANY_ARGUMENTS: &[(&str, &str)] = &[
     ("input[client_id]", "mallory"),
     ("input[client_secret]", "mallory-secret"),
     ("input[settings][scopes]", "tweet.read"),
-    ("input[settings][authorize_url]", "https://evil.example/authorize"),
+    (
+        "input[settings][authorize_url]",
+        "https://evil.example/authorize",
+    ),
     ("input[settings][token_url]", "https://evil.example/token"),
     ("input[settings][profile_url]", "https://evil.example/me"),
     ("input[settings][revoke_url]", ""),
@@ -112,16 +155,27 @@ const ANY_ARGUMENTS: &[(&str, &str)] = &[
 
 async fn every_server_function_checks_who_calls_it(app: TestApp) {
     let registered: BTreeSet<String> = server_functions().into_iter().map(|(n, _)| n).collect();
-    let classified: BTreeSet<String> =
-        PUBLIC.iter().chain(SIGNED_IN).chain(ADMIN).map(|s| (*s).to_owned()).collect();
-    assert_eq!(registered, classified, "classify every server function in this suite");
+    let classified: BTreeSet<String> = PUBLIC
+        .iter()
+        .chain(SIGNED_IN)
+        .chain(ADMIN)
+        .map(|s| (*s).to_owned())
+        .collect();
+    assert_eq!(
+        registered, classified,
+        "classify every server function in this suite"
+    );
 
     app.configure("x").await;
     let user = app.signed_up("Ada Lovelace", "ada@example.com").await;
     let before = snapshot(&app).await;
     for name in SIGNED_IN.iter().chain(ADMIN) {
         let res = app.call(&app.client(), name, ANY_ARGUMENTS).await;
-        assert_eq!(res.status(), StatusCode::UNAUTHORIZED, "{name} as a visitor");
+        assert_eq!(
+            res.status(),
+            StatusCode::UNAUTHORIZED,
+            "{name} as a visitor"
+        );
     }
     for name in ADMIN {
         let res = app.call(&user, name, ANY_ARGUMENTS).await;
@@ -132,7 +186,10 @@ async fn every_server_function_checks_who_calls_it(app: TestApp) {
         let res = app.get(&user, page).await;
         assert_eq!(res.status(), StatusCode::FORBIDDEN, "{page} as a user");
         let html = res.text().await.unwrap();
-        assert!(!html.contains(&sandbox::Sandbox::client_secret(ProviderId::X)), "{page}");
+        assert!(
+            !html.contains(&sandbox::Sandbox::client_secret(ProviderId::X)),
+            "{page}"
+        );
     }
 }
 
@@ -148,7 +205,10 @@ async fn one_user_cannot_touch_another_users_link(app: TestApp) {
     for form in [
         vec![("provider", "x")],
         vec![("provider", "x"), ("user_id", "1"), ("id", "1")],
-        vec![("provider", "x"), ("account_id", link.provider_user_id.as_str())],
+        vec![
+            ("provider", "x"),
+            ("account_id", link.provider_user_id.as_str()),
+        ],
     ] {
         for name in ["disconnect_account", "refresh_connection"] {
             let res = app.call(&mallory, name, &form).await;
@@ -156,11 +216,20 @@ async fn one_user_cannot_touch_another_users_link(app: TestApp) {
         }
     }
     let after = app.link("ada@example.com", "x").await;
-    assert_eq!(after.access_token, link.access_token, "Ada's link untouched");
+    assert_eq!(
+        after.access_token, link.access_token,
+        "Ada's link untouched"
+    );
     assert_eq!(app.count("connected_accounts").await, 1);
-    assert!(app.sandbox.revoked_tokens(ProviderId::X).is_empty(), "nothing revoked for Mallory");
+    assert!(
+        app.sandbox.revoked_tokens(ProviderId::X).is_empty(),
+        "nothing revoked for Mallory"
+    );
     let page = app.page(&mallory, "/settings/applications").await;
-    assert!(!page.contains("ada_lovelace") && !page.contains("Ada Lovelace"), "Ada's link on Mallory's page");
+    assert!(
+        !page.contains("ada_lovelace") && !page.contains("Ada Lovelace"),
+        "Ada's link on Mallory's page"
+    );
 }
 
 async fn next_never_leads_off_the_site(app: TestApp) {
@@ -179,18 +248,36 @@ async fn next_never_leads_off_the_site(app: TestApp) {
     for next in hostile {
         let client = app.client();
         let res = app
-            .call(&client, "sign_in", &[("email", "grace@example.com"), ("password", "correct horse"), ("next", next)])
+            .call(
+                &client,
+                "sign_in",
+                &[
+                    ("email", "grace@example.com"),
+                    ("password", "correct horse"),
+                    ("next", next),
+                ],
+            )
             .await;
         let to = location(res.headers()).unwrap_or_default().to_owned();
-        assert!(to.starts_with('/') && !to.starts_with("//") && !to.starts_with("/\\"), "next={next:?} → {to}");
+        assert!(
+            to.starts_with('/') && !to.starts_with("//") && !to.starts_with("/\\"),
+            "next={next:?} → {to}"
+        );
         // Signed in, the sign-in page sends on to `next` too: the same rule.
         let page = client
-            .get(format!("{}/signin?next={}", app.base, app::accounts::validate::encode_query_value(next)))
+            .get(format!(
+                "{}/signin?next={}",
+                app.base,
+                app::accounts::validate::encode_query_value(next)
+            ))
             .send()
             .await
             .unwrap();
         let to = location(page.headers()).unwrap_or_default();
-        assert!(to.starts_with('/') && !to.starts_with("//") && !to.starts_with("/\\"), "page next={next:?} → {to}");
+        assert!(
+            to.starts_with('/') && !to.starts_with("//") && !to.starts_with("/\\"),
+            "page next={next:?} → {to}"
+        );
     }
 }
 
@@ -240,11 +327,16 @@ async fn no_secret_or_token_reaches_a_response_or_a_log_line(app: TestApp) {
     let ada = app.signed_up("Ada Lovelace", "ada@example.com").await;
     for provider in ["x", "google", "facebook"] {
         let res = app.connect(&ada, provider, "ada", "allow").await;
-        assert_eq!(app.outcome(&ada, res).await, format!("{provider}:connected"));
+        assert_eq!(
+            app.outcome(&ada, res).await,
+            format!("{provider}:connected")
+        );
     }
     let mut secrets: Vec<String> = Vec::new();
     for provider in ["x", "google", "facebook"] {
-        secrets.push(sandbox::Sandbox::client_secret(common::provider_id(provider)));
+        secrets.push(sandbox::Sandbox::client_secret(common::provider_id(
+            provider,
+        )));
         let link = app.link("ada@example.com", provider).await;
         secrets.extend(app.open_token(&link, "access_token"));
         secrets.extend(app.open_token(&link, "refresh_token"));
@@ -263,17 +355,40 @@ async fn no_secret_or_token_reaches_a_response_or_a_log_line(app: TestApp) {
     for page in ["/admin/social-apps", "/admin"] {
         answer(&mut seen, admin.get(format!("{}{page}", app.base))).await;
     }
-    for name in ["list_applications", "list_profile_links", "list_sessions", "get_current_user"] {
+    for name in [
+        "list_applications",
+        "list_profile_links",
+        "list_sessions",
+        "get_current_user",
+    ] {
         answer(&mut seen, post(&ada, name)).await;
     }
     answer(&mut seen, post(&admin, "list_provider_settings")).await;
-    answer(&mut seen, post(&admin, "get_provider_settings").form(&[("provider", "x")])).await;
-    answer(&mut seen, post(&ada, "refresh_connection").form(&[("provider", "x")])).await;
-    answer(&mut seen, post(&ada, "disconnect_account").form(&[("provider", "google")])).await;
+    answer(
+        &mut seen,
+        post(&admin, "get_provider_settings").form(&[("provider", "x")]),
+    )
+    .await;
+    answer(
+        &mut seen,
+        post(&ada, "refresh_connection").form(&[("provider", "x")]),
+    )
+    .await;
+    answer(
+        &mut seen,
+        post(&ada, "disconnect_account").form(&[("provider", "google")]),
+    )
+    .await;
     let logs = String::from_utf8_lossy(&logs.lock().unwrap()).into_owned();
     assert!(logs.contains("connect started"), "the log capture works");
     for secret in &secrets {
-        assert!(!seen.contains(secret.as_str()), "a secret in a response: {secret}");
-        assert!(!logs.contains(secret.as_str()), "a secret in the log: {secret}");
+        assert!(
+            !seen.contains(secret.as_str()),
+            "a secret in a response: {secret}"
+        );
+        assert!(
+            !logs.contains(secret.as_str()),
+            "a secret in the log: {secret}"
+        );
     }
 }

@@ -45,15 +45,28 @@ async fn a_page_runs_only_scripts_with_its_own_nonce(app: TestApp) {
         .unwrap_or_else(|| panic!("no nonce in {csp}"));
     assert!(nonce.len() >= 16, "a guessable nonce: {nonce}");
     // Every script the browser would run carries it (JSON data blocks are not run).
-    let scripts: Vec<&str> = html.split("<script").skip(1).map(|s| &s[..s.find('>').unwrap()]).collect();
-    let run: Vec<&&str> = scripts.iter().filter(|s| !s.contains("application/json")).collect();
+    let scripts: Vec<&str> = html
+        .split("<script")
+        .skip(1)
+        .map(|s| &s[..s.find('>').unwrap()])
+        .collect();
+    let run: Vec<&&str> = scripts
+        .iter()
+        .filter(|s| !s.contains("application/json"))
+        .collect();
     assert!(!run.is_empty(), "the hydration script is on the page");
     for attrs in run {
-        assert!(attrs.contains(&format!("nonce=\"{nonce}\"")), "script without the nonce: <script{attrs}>");
+        assert!(
+            attrs.contains(&format!("nonce=\"{nonce}\"")),
+            "script without the nonce: <script{attrs}>"
+        );
     }
     // A nonce is for one response only.
     let second = policy(&app.get(&client, "/signin").await);
-    assert!(!second.contains(&format!("'nonce-{nonce}'")), "nonce reused: {second}");
+    assert!(
+        !second.contains(&format!("'nonce-{nonce}'")),
+        "nonce reused: {second}"
+    );
     assert_eq!(directive(&csp, "default-src"), "'self'");
     assert_eq!(directive(&csp, "object-src"), "'none'");
     assert_eq!(directive(&csp, "frame-ancestors"), "'none'");
@@ -63,11 +76,18 @@ async fn a_page_runs_only_scripts_with_its_own_nonce(app: TestApp) {
 async fn connect_forms_may_go_to_the_offered_providers_only(app: TestApp) {
     let client = app.client();
     let before = policy(&app.get(&client, "/signin").await);
-    assert_eq!(directive(&before, "form-action"), "'self'", "nothing offered yet");
+    assert_eq!(
+        directive(&before, "form-action"),
+        "'self'",
+        "nothing offered yet"
+    );
     app.configure("x").await;
     let sandbox = app.sandbox.base_url().origin().ascii_serialization();
     let after = policy(&app.get(&client, "/signin").await);
-    assert_eq!(directive(&after, "form-action"), format!("'self' {sandbox}"));
+    assert_eq!(
+        directive(&after, "form-action"),
+        format!("'self' {sandbox}")
+    );
 }
 
 async fn answers_that_are_not_pages_allow_nothing(app: TestApp) {

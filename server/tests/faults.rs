@@ -47,7 +47,10 @@ impl Instance {
         let instance = Self { child, addr };
         let deadline = Instant::now() + Duration::from_secs(30);
         while TcpStream::connect(addr).await.is_err() {
-            assert!(Instant::now() < deadline, "the second instance did not start");
+            assert!(
+                Instant::now() < deadline,
+                "the second instance did not start"
+            );
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         instance
@@ -92,7 +95,11 @@ async fn a_server_killed_between_token_exchange_and_commit_leaves_no_half_link(a
 
     // The callback lands on the other instance, which exchanges the code and then waits on
     // the profile; it is killed there, with the tokens issued and nothing committed.
-    app.sandbox.set_fault(ProviderId::X, Endpoint::Profile, Fault::Delay(Duration::from_secs(30)));
+    app.sandbox.set_fault(
+        ProviderId::X,
+        Endpoint::Profile,
+        Fault::Delay(Duration::from_secs(30)),
+    );
     let instance = Instance::start(&app).await;
     let pending = tokio::spawn(instance.request(&client, &callback).send());
     let deadline = Instant::now() + Duration::from_secs(10);
@@ -102,11 +109,18 @@ async fn a_server_killed_between_token_exchange_and_commit_leaves_no_half_link(a
     }
     tokio::time::sleep(Duration::from_millis(100)).await;
     instance.kill();
-    assert!(pending.await.unwrap().is_err(), "the connection died with the process");
+    assert!(
+        pending.await.unwrap().is_err(),
+        "the connection died with the process"
+    );
     app.sandbox.clear_faults();
 
     assert_eq!(app.count("connected_accounts").await, 0, "no half link");
-    assert_eq!(app.count("oauth_states").await, 0, "the flow was spent before the exchange");
+    assert_eq!(
+        app.count("oauth_states").await,
+        0,
+        "the flow was spent before the exchange"
+    );
 
     // Restarted, the instance serves; the spent callback is refused and writes nothing.
     let restarted = Instance::start(&app).await;
@@ -183,7 +197,11 @@ async fn health_becomes(app: &TestApp, status: StatusCode) -> Duration {
         if res.status() == status {
             return started.elapsed();
         }
-        assert!(started.elapsed() < Duration::from_secs(15), "/healthz stayed {}", res.status());
+        assert!(
+            started.elapsed() < Duration::from_secs(15),
+            "/healthz stayed {}",
+            res.status()
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
@@ -191,7 +209,10 @@ async fn health_becomes(app: &TestApp, status: StatusCode) -> Duration {
 /// PostgreSQL only: a SQLite file cannot go away while the process has it open.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_database_outage_answers_503_and_recovers_without_a_restart() {
-    let Some(admin_url) = std::env::var("TEST_DATABASE_URL").ok().filter(|u| !u.is_empty()) else {
+    let Some(admin_url) = std::env::var("TEST_DATABASE_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+    else {
         eprintln!("TEST_DATABASE_URL is not set: the database-outage test is skipped");
         return;
     };
@@ -204,7 +225,11 @@ async fn a_database_outage_answers_503_and_recovers_without_a_restart() {
         .await
         .unwrap();
     let client = app.signed_up("Ada", "ada@example.com").await;
-    expect_status(app.get(&client, "/settings/applications").await, StatusCode::OK).await;
+    expect_status(
+        app.get(&client, "/settings/applications").await,
+        StatusCode::OK,
+    )
+    .await;
 
     relay.cut();
     let noticed = health_becomes(&app, StatusCode::SERVICE_UNAVAILABLE).await;
@@ -212,13 +237,22 @@ async fn a_database_outage_answers_503_and_recovers_without_a_restart() {
     assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(res.headers()["retry-after"], "30");
     let page = res.text().await.unwrap();
-    assert!(page.contains("cannot reach its database just now"), "{page}");
+    assert!(
+        page.contains("cannot reach its database just now"),
+        "{page}"
+    );
     let call = app.call(&client, "list_applications", &[]).await;
     assert_eq!(call.status(), StatusCode::SERVICE_UNAVAILABLE);
 
     relay.restore();
     let recovered = health_becomes(&app, StatusCode::OK).await;
-    let page = expect_status(app.get(&client, "/settings/applications").await, StatusCode::OK).await;
+    let page = expect_status(
+        app.get(&client, "/settings/applications").await,
+        StatusCode::OK,
+    )
+    .await;
     assert!(page.contains("Ada"), "still signed in after the outage");
-    eprintln!("outage noticed in {noticed:?}, recovered {recovered:?} after the database came back");
+    eprintln!(
+        "outage noticed in {noticed:?}, recovered {recovered:?} after the database came back"
+    );
 }

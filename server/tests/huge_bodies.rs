@@ -28,8 +28,11 @@ fn rss_kib() -> u64 {
 async fn a_provider_streaming_a_huge_body_gets_a_clear_error(app: TestApp) {
     app.configure("x").await;
     let client = app.signed_up("Ada", "ada@example.com").await;
-    app.sandbox
-        .set_fault(ProviderId::X, Endpoint::Profile, Fault::Hostile(Hostile::HugeBody));
+    app.sandbox.set_fault(
+        ProviderId::X,
+        Endpoint::Profile,
+        Fault::Hostile(Hostile::HugeBody),
+    );
     let before = rss_kib();
     let started = Instant::now();
     let res = app.connect(&client, "x", "ada", "allow").await;
@@ -37,7 +40,12 @@ async fn a_provider_streaming_a_huge_body_gets_a_clear_error(app: TestApp) {
     let grown_mib = rss_kib().saturating_sub(before) / 1024;
     assert_eq!(outcome, "x:malformed", "a clear outcome");
     assert_eq!(app.count("connected_accounts").await, 0);
-    assert!(grown_mib < 40, "memory grew by {grown_mib} MiB for a 50 MB body");
-    eprintln!("huge body refused in {:?}, memory +{grown_mib} MiB", started.elapsed());
+    assert!(
+        grown_mib < 40,
+        "memory grew by {grown_mib} MiB for a 50 MB body"
+    );
+    eprintln!(
+        "huge body refused in {:?}, memory +{grown_mib} MiB",
+        started.elapsed()
+    );
 }
-

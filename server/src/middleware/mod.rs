@@ -4,13 +4,14 @@
 
 mod canonical_host;
 mod cross_site;
+mod error_page;
 mod page_guard;
 mod plain_forms;
 mod rate_limit;
 mod security_headers;
 mod session_activity;
-mod whole_pages;
 mod too_many_page;
+mod whole_pages;
 
 pub use canonical_host::redirect_to_canonical_host;
 pub use cross_site::refuse_cross_site;

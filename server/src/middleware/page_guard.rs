@@ -73,20 +73,11 @@ pub async fn guard_pages(
 /// scripts: it must not depend on anything but this process. Browsers and balancers are asked
 /// to come back after `AppError::retry_after_secs`.
 fn unavailable_page() -> Response {
-    let body = format!(
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
-<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-<title>Unavailable for a moment · Orga Connect</title></head><body><main>\
-<h1>Unavailable for a moment</h1><p>{}</p><p><a href=\"\">Try again</a></p></main></body></html>",
-        AppError::Unavailable
-    );
-    let mut res = axum::response::Html(body).into_response();
-    *res.status_mut() = AppError::Unavailable.status();
-    if let Some(secs) = AppError::Unavailable.retry_after_secs() {
-        res.headers_mut()
-            .insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from(secs));
-    }
-    res
+    super::error_page::error_page(
+        "Unavailable for a moment",
+        &AppError::Unavailable,
+        ("", "Try again"),
+    )
 }
 
 fn is_sign_in_page(path: &str) -> bool {

@@ -20,8 +20,7 @@ pub const NONCE_HEADER: HeaderName = HeaderName::from_static(app::csp::NONCE_HEA
 
 /// Responses that are not our pages (server-function answers, redirects, the 500 page, JSON):
 /// nothing may run or load from them, nor frame them.
-const NON_PAGE_POLICY: &str =
-    "default-src 'none'; style-src 'self'; img-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+const NON_PAGE_POLICY: &str = "default-src 'none'; style-src 'self'; img-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
 /// Adds the security headers; builds the page policy when the shell handed over a nonce. No
 /// sniffing, no framing, no referrer to other sites (the OAuth callback URL holds a code).
@@ -41,7 +40,9 @@ pub async fn add_security_headers(
         None => HeaderValue::from_static(NON_PAGE_POLICY),
     };
     let headers = res.headers_mut();
-    headers.entry(header::CONTENT_SECURITY_POLICY).or_insert(policy);
+    headers
+        .entry(header::CONTENT_SECURITY_POLICY)
+        .or_insert(policy);
     for (name, value) in [
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
         (header::X_FRAME_OPTIONS, "DENY"),
@@ -117,10 +118,15 @@ mod tests {
     fn a_page_policy_names_the_nonce_and_the_connect_origins() {
         let policy = page_policy(
             "abc123",
-            &["https://www.facebook.com".into(), "http://127.0.0.1:3801".into()],
+            &[
+                "https://www.facebook.com".into(),
+                "http://127.0.0.1:3801".into(),
+            ],
         );
         assert!(policy.contains("script-src 'self' 'wasm-unsafe-eval' 'nonce-abc123';"));
-        assert!(policy.ends_with("form-action 'self' https://www.facebook.com http://127.0.0.1:3801"));
+        assert!(
+            policy.ends_with("form-action 'self' https://www.facebook.com http://127.0.0.1:3801")
+        );
         assert!(!policy.contains("unsafe-inline"));
     }
 }

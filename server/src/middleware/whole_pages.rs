@@ -138,13 +138,17 @@ async fn collect(res: Response, limit: Duration) -> Result<Response, Stalled> {
     match tokio::time::timeout(limit, axum::body::to_bytes(body, MAX_PAGE_BYTES)).await {
         Ok(Ok(bytes)) => {
             head.headers.remove(header::TRANSFER_ENCODING);
-            head.headers.insert(header::CONTENT_LENGTH, bytes.len().into());
+            head.headers
+                .insert(header::CONTENT_LENGTH, bytes.len().into());
             Ok(Response::from_parts(head, Body::from(bytes)))
         }
         Ok(Err(err)) => {
             // The renderer failed outright (not a stall): say so rather than render again.
             tracing::error!(error = %err, "page body failed");
-            Ok(Response::from_parts(head, Body::from("Something went wrong. Please reload the page.")))
+            Ok(Response::from_parts(
+                head,
+                Body::from("Something went wrong. Please reload the page."),
+            ))
         }
         Err(_) => Err(Stalled),
     }
@@ -162,19 +166,30 @@ mod tests {
     use super::*;
 
     /// A renderer that stalls on its first `stalls` calls, then answers a page.
-    fn renderer(stalls: usize, calls: Arc<AtomicUsize>) -> impl Service<Request, Response = Response, Error = Infallible, Future = impl Send> + Clone + Send {
+    fn renderer(
+        stalls: usize,
+        calls: Arc<AtomicUsize>,
+    ) -> impl Service<Request, Response = Response, Error = Infallible, Future = impl Send> + Clone + Send
+    {
         tower::service_fn(move |_req: Request| {
             let call = calls.fetch_add(1, Ordering::SeqCst);
             async move {
                 let body = if call < stalls {
                     // The head and a first chunk, then nothing, ever.
-                    let first = stream::once(async { Ok::<_, Infallible>(axum::body::Bytes::from_static(b"<!doctype html><p>half")) });
+                    let first = stream::once(async {
+                        Ok::<_, Infallible>(axum::body::Bytes::from_static(
+                            b"<!doctype html><p>half",
+                        ))
+                    });
                     Body::from_stream(futures_util::StreamExt::chain(first, stream::pending()))
                 } else {
                     Body::from("<!doctype html><p>whole</p>")
                 };
                 let mut res = Response::new(body);
-                res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+                res.headers_mut().insert(
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("text/html; charset=utf-8"),
+                );
                 Ok::<_, Infallible>(res)
             }
         })
@@ -182,14 +197,24 @@ mod tests {
 
     async fn get(stalls: usize) -> (Response, usize) {
         let calls = Arc::new(AtomicUsize::new(0));
-        let service = WholePagesLayer::new(Duration::from_millis(50)).layer(renderer(stalls, calls.clone()));
-        let req = Request::builder().uri("/settings/profile").body(Body::empty()).unwrap();
+        let service =
+            WholePagesLayer::new(Duration::from_millis(50)).layer(renderer(stalls, calls.clone()));
+        let req = Request::builder()
+            .uri("/settings/profile")
+            .body(Body::empty())
+            .unwrap();
         let res = service.oneshot(req).await.unwrap();
         (res, calls.load(Ordering::SeqCst))
     }
 
     async fn text(res: Response) -> String {
-        String::from_utf8(axum::body::to_bytes(res.into_body(), 1 << 20).await.unwrap().to_vec()).unwrap()
+        String::from_utf8(
+            axum::body::to_bytes(res.into_body(), 1 << 20)
+                .await
+                .unwrap()
+                .to_vec(),
+        )
+        .unwrap()
     }
 
     #[tokio::test]
