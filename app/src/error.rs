@@ -62,7 +62,9 @@ pub enum AppError {
     Internal,
     /// The database cannot be reached (down, restarting, unreachable): nothing was lost, and
     /// the same request will work once it is back.
-    #[error("Orga Connect cannot reach its database just now. Nothing was changed; please try again in a minute.")]
+    #[error(
+        "Orga Connect cannot reach its database just now. Nothing was changed; please try again in a minute."
+    )]
     Unavailable,
 }
 
@@ -266,9 +268,9 @@ mod tests {
 }
 
 #[cfg(feature = "ssr")]
-pub use http_status::set_page_status;
-#[cfg(feature = "ssr")]
 pub use conversions::is_unreachable;
+#[cfg(feature = "ssr")]
+pub use http_status::set_page_status;
 
 #[cfg(feature = "ssr")]
 mod http_status {
@@ -341,7 +343,11 @@ mod conversions {
             DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) => {
                 matches!(
                     e,
-                    Sqlx::Io(_) | Sqlx::PoolTimedOut | Sqlx::PoolClosed | Sqlx::Tls(_) | Sqlx::WorkerCrashed
+                    Sqlx::Io(_)
+                        | Sqlx::PoolTimedOut
+                        | Sqlx::PoolClosed
+                        | Sqlx::Tls(_)
+                        | Sqlx::WorkerCrashed
                 )
             }
             _ => false,

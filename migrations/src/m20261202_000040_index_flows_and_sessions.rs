@@ -47,10 +47,20 @@ impl MigrationTrait for Migration {
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         manager
-            .drop_index(Index::drop().name(SESSIONS_BY_SIGN_IN).table(Sessions::Table).to_owned())
+            .drop_index(
+                Index::drop()
+                    .name(SESSIONS_BY_SIGN_IN)
+                    .table(Sessions::Table)
+                    .to_owned(),
+            )
             .await?;
         manager
-            .drop_index(Index::drop().name(FLOWS_BY_USER).table(OauthStates::Table).to_owned())
+            .drop_index(
+                Index::drop()
+                    .name(FLOWS_BY_USER)
+                    .table(OauthStates::Table)
+                    .to_owned(),
+            )
             .await
     }
 }

@@ -22,8 +22,7 @@ use crate::spec::{ProviderSpec, spec};
 pub(crate) fn routes() -> Router<Arc<Core>> {
     Router::new()
         .route("/apps/{provider}/{person}", get(show))
-        .route("/apps/{provider}/{person}/remove", post(remove))
-        .route("/apps/{provider}/{person}/delete-data", post(delete_data))
+        .route("/apps/{provider}/{person}/{action}", post(act))
 }
 
 /// `/apps/{provider}/{person}`, the link on the index.
@@ -57,29 +56,24 @@ async fn show(
     }
 }
 
-async fn remove(
+/// `remove` (the app, as a person does at the provider) or `delete-data` (Meta's data-deletion
+/// request), then the page again with what happened.
+async fn act(
     State(core): State<Arc<Core>>,
-    Path((provider, person)): Path<(String, String)>,
+    Path((provider, person, action)): Path<(String, String, String)>,
 ) -> Response {
     let (spec, person) = match target(&provider, &person) {
         Ok(found) => found,
         Err(page) => return page,
     };
-    let removal = removal::remove_app(&core, spec.id, person).await;
-    let notice = removed_notice(spec, &removal);
-    page(&core, spec, person, Some(notice))
-}
-
-async fn delete_data(
-    State(core): State<Arc<Core>>,
-    Path((provider, person)): Path<(String, String)>,
-) -> Response {
-    let (spec, person) = match target(&provider, &person) {
-        Ok(found) => found,
-        Err(page) => return page,
+    let notice = match action.as_str() {
+        "remove" => removed_notice(spec, &removal::remove_app(&core, spec.id, person).await),
+        "delete-data" => {
+            let answer = removal::request_data_deletion(&core, spec.id, person).await;
+            deletion_notice(spec, &answer)
+        }
+        _ => return error_page(StatusCode::NOT_FOUND, spec.name(), "No such action."),
     };
-    let answer = removal::request_data_deletion(&core, spec.id, person).await;
-    let notice = deletion_notice(spec, &answer);
     page(&core, spec, person, Some(notice))
 }
 

@@ -159,14 +159,29 @@ pub(crate) async fn guard(
 
 /// Markup where names go, a script URL where addresses go, at any depth.
 fn poison(value: &mut Value) {
-    const NAMES: &[&str] = &["name", "first_name", "last_name", "given_name", "family_name", "username"];
-    const ADDRESSES: &[&str] = &["link", "url", "picture", "profile_image_url", "profile_picture_url"];
+    const NAMES: &[&str] = &[
+        "name",
+        "first_name",
+        "last_name",
+        "given_name",
+        "family_name",
+        "username",
+    ];
+    const ADDRESSES: &[&str] = &[
+        "link",
+        "url",
+        "picture",
+        "profile_image_url",
+        "profile_picture_url",
+    ];
     match value {
         Value::Object(object) => {
             for (key, field) in object.iter_mut() {
                 match field {
                     Value::String(text) if NAMES.contains(&key.as_str()) => {
-                        *text = format!("{text}<img src=x onerror=alert(document.domain)>\"'><script>alert(1)</script>");
+                        *text = format!(
+                            "{text}<img src=x onerror=alert(document.domain)>\"'><script>alert(1)</script>"
+                        );
                     }
                     Value::String(text) if ADDRESSES.contains(&key.as_str()) => {
                         *text = "javascript:alert(document.domain)".to_owned();

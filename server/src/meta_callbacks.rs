@@ -24,14 +24,7 @@ pub async fn deauthorize(
     Path(slug): Path<String>,
     body: Bytes,
 ) -> Response {
-    let result = async {
-        let provider = provider(&slug)?;
-        let request = verify_callback(&state, provider, signed_request(&body).as_deref()).await?;
-        let changed = mark_removed_by_provider(&state, provider, &request.user_id).await?;
-        tracing::info!(provider = slug, changed, "deauthorize callback");
-        Ok::<_, RemovalError>(StatusCode::OK.into_response())
-    };
-    result.await.unwrap_or_else(|err| refuse(&slug, &err))
+    answer(&state, &slug, &body, MetaCallback::Deauthorize).await
 }
 
 /// The person asked the provider to have their data deleted: the link goes, and the answer is
@@ -41,14 +34,35 @@ pub async fn data_deletion(
     Path(slug): Path<String>,
     body: Bytes,
 ) -> Response {
+    answer(&state, &slug, &body, MetaCallback::DataDeletion).await
+}
+
+#[derive(Clone, Copy, Debug)]
+enum MetaCallback {
+    Deauthorize,
+    DataDeletion,
+}
+
+/// Verifies the `signed_request` with the provider's app secret, then acts on it.
+async fn answer(state: &AppState, slug: &str, body: &[u8], kind: MetaCallback) -> Response {
     let result = async {
-        let provider = provider(&slug)?;
-        let request = verify_callback(&state, provider, signed_request(&body).as_deref()).await?;
-        let receipt = delete_provider_data(&state, provider, &request.user_id).await?;
-        tracing::info!(provider = slug, "data-deletion callback");
-        Ok::<_, RemovalError>(Json(receipt).into_response())
+        let provider = provider(slug)?;
+        let request = verify_callback(state, provider, signed_request(body).as_deref()).await?;
+        let response = match kind {
+            MetaCallback::Deauthorize => {
+                let changed = mark_removed_by_provider(state, provider, &request.user_id).await?;
+                tracing::info!(provider = slug, changed, "deauthorize callback");
+                StatusCode::OK.into_response()
+            }
+            MetaCallback::DataDeletion => {
+                let receipt = delete_provider_data(state, provider, &request.user_id).await?;
+                tracing::info!(provider = slug, "data-deletion callback");
+                Json(receipt).into_response()
+            }
+        };
+        Ok::<_, RemovalError>(response)
     };
-    result.await.unwrap_or_else(|err| refuse(&slug, &err))
+    result.await.unwrap_or_else(|err| refuse(slug, &err))
 }
 
 fn provider(slug: &str) -> Result<ProviderId, RemovalError> {

@@ -63,28 +63,61 @@ pub async fn callback(
     let Some((user_id, session_id)) = signed_in(&state, &session).await else {
         return problem(&state, req, CallbackRefusal::SignedOut, Some(provider)).await;
     };
-    let taken = take_flow(
-        &state,
-        params.state.as_deref(),
-        user_id,
-        &session_id,
-        provider,
-    )
-    .await;
-    let flow = match taken {
+    let state_param = params.state.as_deref();
+    let flow = match take_flow(&state, state_param, user_id, &session_id, provider).await {
         Ok(flow) => flow,
         Err(why) => {
             tracing::warn!(user_id, provider = slug, ?why, "callback state refused");
             return problem(&state, req, CallbackRefusal::InvalidState, Some(provider)).await;
         }
     };
+    let code = match answered_code(&state, user_id, provider, params).await {
+        Ok(code) => code,
+        Err(Ending::Problem(refusal)) => {
+            return problem(&state, req, refusal, Some(provider)).await;
+        }
+        Err(Ending::Back(outcome)) => {
+            return back_to_applications(&session, provider, outcome, Vec::new()).await;
+        }
+    };
+    match finish_connect(&state, user_id, provider, &flow, &code).await {
+        Ok(connected) => {
+            let account = connected.profile.id;
+            tracing::info!(user_id, provider = slug, account, "account connected");
+            let outcome = ConnectOutcome::Connected;
+            back_to_applications(&session, provider, outcome, connected.filled).await
+        }
+        Err(failure) => {
+            tracing::warn!(user_id, provider = slug, ?failure, "connect failed");
+            back_to_applications(&session, provider, failure.outcome(), Vec::new()).await
+        }
+    }
+}
+
+/// How a callback that does not go on to the code exchange ends.
+enum Ending {
+    /// The "Connection not completed" page.
+    Problem(CallbackRefusal),
+    /// Back to Applications with the outcome in the card.
+    Back(ConnectOutcome),
+}
+
+/// The authorization code the provider answered, once the answer is known to be the
+/// provider's own; otherwise how the callback ends.
+async fn answered_code(
+    state: &AppState,
+    user_id: i64,
+    provider: ProviderId,
+    params: CallbackParams,
+) -> Result<String, Ending> {
+    let slug = provider.slug();
     // RFC 9207: whose answer this is comes first; a response from another issuer (a mix-up
     // attack) must not have its code sent anywhere, nor its error believed.
-    match check_response_issuer(&state, provider, params.iss.as_deref()).await {
+    match check_response_issuer(state, provider, params.iss.as_deref()).await {
         Ok(()) => {}
         Err(ConnectFailure::Provider(ProviderError::Issuer(why))) => {
             tracing::warn!(user_id, provider = slug, %why, "callback issuer refused");
-            return problem(&state, req, why.into(), Some(provider)).await;
+            return Err(Ending::Problem(why.into()));
         }
         Err(failure) => {
             tracing::warn!(
@@ -93,7 +126,7 @@ pub async fn callback(
                 ?failure,
                 "callback issuer not checked"
             );
-            return back_to_applications(&session, provider, failure.outcome(), Vec::new()).await;
+            return Err(Ending::Back(failure.outcome()));
         }
     }
     if let Some(error) = params.error {
@@ -103,33 +136,16 @@ pub async fn callback(
             error,
             "provider returned an error"
         );
-        let outcome = if error == "access_denied" {
+        return Err(Ending::Back(if error == "access_denied" {
             ConnectOutcome::Cancelled
         } else {
             ConnectOutcome::Denied
-        };
-        return back_to_applications(&session, provider, outcome, Vec::new()).await;
+        }));
     }
-    let Some(code) = params.code.filter(|c| !c.is_empty() && c.len() <= 2048) else {
-        return problem(&state, req, CallbackRefusal::MissingCode, Some(provider)).await;
-    };
-    match finish_connect(&state, user_id, provider, &flow, &code).await {
-        Ok(connected) => {
-            let account = connected.profile.id;
-            tracing::info!(user_id, provider = slug, account, "account connected");
-            back_to_applications(
-                &session,
-                provider,
-                ConnectOutcome::Connected,
-                connected.filled,
-            )
-            .await
-        }
-        Err(failure) => {
-            tracing::warn!(user_id, provider = slug, ?failure, "connect failed");
-            back_to_applications(&session, provider, failure.outcome(), Vec::new()).await
-        }
-    }
+    params
+        .code
+        .filter(|c| !c.is_empty() && c.len() <= 2048)
+        .ok_or(Ending::Problem(CallbackRefusal::MissingCode))
 }
 
 /// The callback's query: first value of each parameter we read, the rest ignored.
@@ -158,13 +174,13 @@ impl CallbackParams {
     }
 }
 
-/// The signed-in user's id and the session id, or `None` for a visitor.
 /// `GET /auth/{provider}/connect` (a bookmark, a reload, a link someone shared): connecting
 /// is a POST from the Applications page, so that is where the person is sent.
 pub async fn connect_page() -> Response {
     Redirect::to("/settings/applications").into_response()
 }
 
+/// The signed-in user's id and the session id, or `None` for a visitor.
 async fn signed_in(state: &AppState, session: &Session) -> Option<(i64, String)> {
     let user = session_user(session, &state.db).await.ok().flatten()?;
     let id = session.id()?;

@@ -26,8 +26,9 @@ use app::{App, shell};
 use crate::avatars::serve_avatar;
 use crate::health::healthz;
 use crate::middleware::{
-    ClientLimits, PAGE_RENDER_LIMIT, WholePagesLayer, add_security_headers, guard_pages, limit_rates, note_session_activity,
-    redirect_to_canonical_host, refuse_cross_site, remember_plain_posts,
+    ClientLimits, PAGE_RENDER_LIMIT, WholePagesLayer, add_security_headers, guard_pages,
+    limit_rates, note_session_activity, redirect_to_canonical_host, refuse_cross_site,
+    remember_plain_posts,
 };
 use crate::session_store::SeaOrmSessionStore;
 use crate::{meta_callbacks, oauth};
@@ -127,8 +128,14 @@ async fn favicon() -> Response {
     const ICON: &str = "<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 32 32'><rect width='32' height='32' rx='8' fill='#4f46e5'/><text x='16' y='22' font-size='16' text-anchor='middle' fill='white' font-family='sans-serif'>O</text></svg>";
     let mut res = Response::new(axum::body::Body::from(ICON));
     let headers = res.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("image/svg+xml"));
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=86400"));
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("image/svg+xml"),
+    );
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=86400"),
+    );
     res
 }
 

@@ -359,8 +359,15 @@ async fn two_instances_at_once_check_each_link_once(app: TestApp) {
     assert_eq!(a.leased + b.leased, LINKS, "{a:?} {b:?}");
     assert_eq!(a.renewed + b.renewed, LINKS, "{a:?} {b:?}");
     assert_eq!(a.reconnect_needed + b.reconnect_needed, 0, "{a:?} {b:?}");
-    assert_eq!(app.sandbox.refresh_count(ProviderId::X), LINKS, "one refresh per link");
-    eprintln!("two instances shared {LINKS} links: {} and {}", a.leased, b.leased);
+    assert_eq!(
+        app.sandbox.refresh_count(ProviderId::X),
+        LINKS,
+        "one refresh per link"
+    );
+    eprintln!(
+        "two instances shared {LINKS} links: {} and {}",
+        a.leased, b.leased
+    );
 }
 
 async fn a_lease_held_by_another_instance_is_respected(app: TestApp) {

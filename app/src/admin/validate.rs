@@ -61,79 +61,41 @@ fn check_offer(input: &ProviderSettingsInput, secret_saved: bool) -> Result<(), 
 }
 
 /// The scopes and endpoints: the ones this provider uses are required, the others cleared.
+/// Every field's problem is reported at once.
 fn check_settings(input: &ProviderSettingsInput) -> Result<ProviderSettings, AppError> {
     let provider = input.provider;
     let given = &input.settings;
-    let scopes = check_scopes(&given.scopes);
-    let graph_version = if provider.uses_graph_version() {
-        graph_version(&given.graph_version)
-    } else {
-        Ok(String::new())
+    let mut problems = Vec::new();
+    let mut keep = |checked: Result<String, AppError>| {
+        checked.unwrap_or_else(|err| {
+            problems.push(err);
+            String::new()
+        })
     };
     // The URLs are checked with the version as given, so that a bad version is reported once,
     // on its own field.
     let version = given.graph_version.trim();
-    if provider.uses_discovery() {
-        let issuer = check_issuer(&given.issuer, version);
-        return match (scopes, issuer, graph_version) {
-            (Ok(scopes), Ok(issuer), Ok(graph_version)) => Ok(ProviderSettings {
-                scopes,
-                issuer,
-                graph_version,
-                ..ProviderSettings::default()
-            }),
-            (scopes, issuer, graph_version) => {
-                Err(gathered([scopes.err(), issuer.err(), graph_version.err()]))
-            }
-        };
-    }
-    let authorize_url = endpoint(
-        "authorize_url",
-        "Authorize URL",
-        &given.authorize_url,
-        version,
-    );
-    let token_url = endpoint("token_url", "Token URL", &given.token_url, version);
-    let profile_url = endpoint("profile_url", "Profile URL", &given.profile_url, version);
-    let revoke_url = if given.revoke_url.trim().is_empty() {
-        Ok(String::new())
-    } else {
-        endpoint("revoke_url", "Revoke URL", &given.revoke_url, version)
+    let mut settings = ProviderSettings {
+        scopes: keep(check_scopes(&given.scopes)),
+        ..ProviderSettings::default()
     };
-    match (
-        scopes,
-        authorize_url,
-        token_url,
-        profile_url,
-        revoke_url,
-        graph_version,
-    ) {
-        (
-            Ok(scopes),
-            Ok(authorize_url),
-            Ok(token_url),
-            Ok(profile_url),
-            Ok(revoke_url),
-            Ok(graph_version),
-        ) => Ok(ProviderSettings {
-            scopes,
-            authorize_url,
-            token_url,
-            profile_url,
-            revoke_url,
-            graph_version,
-            ..ProviderSettings::default()
-        }),
-        (scopes, authorize_url, token_url, profile_url, revoke_url, graph_version) => {
-            Err(gathered([
-                scopes.err(),
-                authorize_url.err(),
-                token_url.err(),
-                profile_url.err(),
-                revoke_url.err(),
-                graph_version.err(),
-            ]))
+    if provider.uses_discovery() {
+        settings.issuer = keep(check_issuer(&given.issuer, version));
+    } else {
+        let url = |field: &str, label: &str, value: &str| endpoint(field, label, value, version);
+        settings.authorize_url = keep(url("authorize_url", "Authorize URL", &given.authorize_url));
+        settings.token_url = keep(url("token_url", "Token URL", &given.token_url));
+        settings.profile_url = keep(url("profile_url", "Profile URL", &given.profile_url));
+        if !given.revoke_url.trim().is_empty() {
+            settings.revoke_url = keep(url("revoke_url", "Revoke URL", &given.revoke_url));
         }
+    }
+    if provider.uses_graph_version() {
+        settings.graph_version = keep(graph_version(&given.graph_version));
+    }
+    match AppError::gather(problems) {
+        None => Ok(settings),
+        Some(err) => Err(err),
     }
 }
 

@@ -5,7 +5,7 @@
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 
-use super::page::{NoticeView, PageActions};
+use super::notice::{NoticeView, PageActions};
 use super::{ApplicationCard, ConnectionView, LinkStatus, ProviderId};
 use crate::components::{Avatar, ProviderMark};
 

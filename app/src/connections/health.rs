@@ -11,17 +11,17 @@ use futures::StreamExt;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set};
 
 use super::avatars::refresh_link_picture;
-use super::lease::{self, Lease};
+use super::lease::{self, Lease, next_due};
 use super::links::fill_empty_profile;
 use super::provider_store::load_config;
 use super::providers::{
     Call, Provider, ProviderConfig, ProviderError, ProviderProfile, StoredTokens, TokenSet,
-    TokenTimes, provider_for,
+    provider_for,
 };
 use super::{LinkProblem, LinkStatus, ProviderId, tokens};
 use crate::db::entities::connected_account::{self, Column, Entity};
 use crate::error::AppError;
-use crate::state::{AppState, HealthPolicy};
+use crate::state::AppState;
 
 /// A link whose provider could not be reached is tried again after this long.
 const RETRY_AFTER: Duration = Duration::minutes(5);
@@ -56,27 +56,6 @@ enum Checked {
 enum Verdict {
     Problem(LinkProblem),
     Retry(ProviderError),
-}
-
-/// When the job should next look at a link: when its tokens should be renewed, when a token
-/// that cannot be renewed ends, and at the latest `recheck_every` after its last check.
-pub(super) fn next_due(
-    provider: ProviderId,
-    times: &TokenTimes,
-    checked_at: DateTime<Utc>,
-    policy: &HealthPolicy,
-) -> DateTime<Utc> {
-    let renew = provider_for(provider).renew_at(times);
-    let ends = if renew.is_none() {
-        times.expires_at
-    } else {
-        None
-    };
-    [Some(checked_at + policy.recheck_every), renew, ends]
-        .into_iter()
-        .flatten()
-        .min()
-        .unwrap_or(checked_at)
 }
 
 /// When a link whose check was postponed at `now` is due again.

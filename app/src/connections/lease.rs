@@ -7,8 +7,10 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, LockBehavior, LockType, Query};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
-use super::LinkStatus;
+use super::providers::{TokenTimes, provider_for};
+use super::{LinkStatus, ProviderId};
 use crate::db::entities::connected_account::{self, Column, Entity};
+use crate::state::HealthPolicy;
 
 /// A lease held on one or more links.
 #[derive(Debug, Clone)]
@@ -27,6 +29,27 @@ impl Lease {
             until,
         }
     }
+}
+
+/// When the job should next look at a link: when its tokens should be renewed, when a token
+/// that cannot be renewed ends, and at the latest `recheck_every` after its last check.
+pub(super) fn next_due(
+    provider: ProviderId,
+    times: &TokenTimes,
+    checked_at: DateTime<Utc>,
+    policy: &HealthPolicy,
+) -> DateTime<Utc> {
+    let renew = provider_for(provider).renew_at(times);
+    let ends = if renew.is_none() {
+        times.expires_at
+    } else {
+        None
+    };
+    [Some(checked_at + policy.recheck_every), renew, ends]
+        .into_iter()
+        .flatten()
+        .min()
+        .unwrap_or(checked_at)
 }
 
 /// Free at `now`: never leased, or the lease lapsed.

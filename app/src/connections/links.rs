@@ -8,7 +8,7 @@ use sea_orm::{
 
 use super::avatars::avatar_path;
 use super::failure::ConnectFailure;
-use super::health::next_due;
+use super::lease::next_due;
 use super::provider_store::{is_offered, is_sandbox, load_app_credentials, load_rows};
 use super::providers::{Call, ProviderProfile, Revocation, StoredTokens, TokenSet, provider_for};
 use super::{ApplicationCard, ConnectionView, LinkStatus, ProviderId, tokens};
@@ -39,23 +39,7 @@ pub(super) async fn link_account(
     let txn = crate::db::begin_write(&state.db)
         .await
         .map_err(AppError::from)?;
-    let owner = connected_account::Entity::find()
-        .filter(connected_account::Column::Provider.eq(provider))
-        .filter(connected_account::Column::ProviderUserId.eq(&profile.id))
-        .one(&txn)
-        .await
-        .map_err(AppError::from)?;
-    match owner {
-        // What is left of an account its provider removed belongs to no one any more.
-        Some(other) if other.user_id != user_id && other.status == LinkStatus::Removed => {
-            connected_account::Entity::delete_by_id(other.id)
-                .exec(&txn)
-                .await
-                .map_err(AppError::from)?;
-        }
-        Some(other) if other.user_id != user_id => return Err(ConnectFailure::TakenByAnotherUser),
-        _ => {}
-    }
+    claim_account(&txn, user_id, provider, &profile.id).await?;
     let existing = connected_account::Entity::find()
         .filter(connected_account::Column::UserId.eq(user_id))
         .filter(connected_account::Column::Provider.eq(provider))
@@ -93,6 +77,33 @@ pub(super) async fn link_account(
         .map_err(AppError::from)?;
     txn.commit().await.map_err(AppError::from)?;
     Ok((saved.id, replaced))
+}
+
+/// Refuses a provider account linked to another user; what is left of an account its provider
+/// removed belongs to no one any more, and goes.
+async fn claim_account(
+    txn: &impl ConnectionTrait,
+    user_id: i64,
+    provider: ProviderId,
+    account_id: &str,
+) -> Result<(), ConnectFailure> {
+    let owner = connected_account::Entity::find()
+        .filter(connected_account::Column::Provider.eq(provider))
+        .filter(connected_account::Column::ProviderUserId.eq(account_id))
+        .one(txn)
+        .await
+        .map_err(AppError::from)?;
+    match owner {
+        Some(other) if other.user_id != user_id && other.status == LinkStatus::Removed => {
+            connected_account::Entity::delete_by_id(other.id)
+                .exec(txn)
+                .await
+                .map_err(AppError::from)?;
+        }
+        Some(other) if other.user_id != user_id => return Err(ConnectFailure::TakenByAnotherUser),
+        _ => {}
+    }
+    Ok(())
 }
 
 /// The old account's tokens, opened for revocation; unreadable ones are logged and skipped.

@@ -19,6 +19,7 @@ pub mod health;
 pub mod lease;
 #[cfg(feature = "ssr")]
 pub mod links;
+mod notice;
 mod outcome;
 pub mod page;
 pub mod problem;

@@ -102,7 +102,10 @@ mod tests {
     #[test]
     fn a_typed_picture_is_https_and_clean() {
         assert_eq!(
-            check_avatar_url(" https://example.com/me.png ").ok().flatten().as_deref(),
+            check_avatar_url(" https://example.com/me.png ")
+                .ok()
+                .flatten()
+                .as_deref(),
             Some("https://example.com/me.png")
         );
         assert_eq!(check_avatar_url("").ok(), Some(None));
