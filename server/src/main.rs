@@ -6,6 +6,11 @@ use clap::{CommandFactory, FromArgMatches};
 use server::cli::{Cli, Command};
 use server::config::Config;
 
+/// mimalloc rather than glibc's malloc: pages allocate many small strings on both cores at once,
+/// and glibc's per-thread arenas kept hundreds of MiB after a burst (docs/BENCHMARKS.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> ExitCode {
     let matches = Cli::command().get_matches();
