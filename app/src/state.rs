@@ -90,6 +90,8 @@ pub struct AppState {
     pub cipher: crate::crypto::SecretCipher,
     /// The client for provider calls: bounded time, no redirects followed (against SSRF).
     pub http: reqwest::Client,
+    /// The providers' settings, kept in memory while they cannot have changed.
+    pub provider_settings: crate::connections::settings_cache::SettingsCache,
     /// Leptos's own options (site root, output name, address).
     pub leptos_options: LeptosOptions,
 }

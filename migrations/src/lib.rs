@@ -13,6 +13,7 @@ mod m20261201_000008_rebuild_sessions;
 mod m20261202_000010_create_sign_in_failures;
 mod m20261202_000030_mark_demo_provider_settings;
 mod m20261202_000040_index_flows_and_sessions;
+mod m20261203_000050_announce_provider_settings;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000010_create_sign_in_failures::Migration),
             Box::new(m20261202_000030_mark_demo_provider_settings::Migration),
             Box::new(m20261202_000040_index_flows_and_sessions::Migration),
+            Box::new(m20261203_000050_announce_provider_settings::Migration),
         ]
     }
 }

@@ -17,6 +17,7 @@ mod oauth;
 mod private_files;
 pub mod router;
 pub mod session_store;
+mod settings_listener;
 pub mod telemetry;
 
 use std::future::Future;
@@ -27,6 +28,7 @@ use axum::serve::ListenerExt;
 use leptos::config::{LeptosOptions, get_configuration};
 use tokio::net::TcpListener;
 
+use app::connections::settings_cache::SettingsCache;
 use app::state::AppState;
 
 pub use keys::load_cipher;
@@ -74,6 +76,7 @@ pub async fn prepare_state(config: &config::Config) -> Result<AppState, StartErr
     let db = database::connect(&config.database_url).await?;
     database::migrate(&db).await?;
     Ok(AppState {
+        provider_settings: SettingsCache::for_database(&db),
         db,
         site: Arc::new(config.site()),
         cipher,
@@ -120,6 +123,7 @@ pub async fn serve(
         session_store::SeaOrmSessionStore::new(state.db.clone(), state.site.sessions.absolute)
             .delete_expired_every(Duration::from_secs(15 * 60)),
     );
+    let settings_listener = settings_listener::spawn(&state);
     // Without TCP_NODELAY, small SSR responses wait on Nagle's algorithm: 766 req/s instead of
     // 14,600 req/s measured on this kind of machine.
     let listener = listener.tap_io(|tcp| {
@@ -133,6 +137,9 @@ pub async fn serve(
         .with_graceful_shutdown(shutdown)
         .await;
     cleanup.abort();
+    if let Some(listener) = settings_listener {
+        listener.abort();
+    }
     result
 }
 

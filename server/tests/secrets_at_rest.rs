@@ -109,6 +109,9 @@ async fn a_client_secret_copied_into_another_provider_does_not_open(app: TestApp
                (SELECT client_secret FROM provider_settings WHERE provider = 'x') \
                WHERE provider = 'facebook'";
     app.db.execute_unprepared(sql).await.unwrap();
+    // Written around the app: what it keeps in memory must be forgotten now, not when the
+    // announcement arrives (PostgreSQL) or the kept rows lapse (SQLite).
+    app::connections::settings_cache::forget_in_process();
     let user = app.signed_up("Sam", "sam@example.com").await;
     let page = app.page(&user, "/settings/applications").await;
     assert!(

@@ -9,7 +9,7 @@ use sea_orm::{
 use super::avatars::avatar_path;
 use super::failure::ConnectFailure;
 use super::lease::next_due;
-use super::provider_store::{is_offered, is_sandbox, load_app_credentials, load_rows};
+use super::provider_store::{current_rows, is_offered, is_sandbox, load_app_credentials};
 use super::providers::{Call, ProviderProfile, Revocation, StoredTokens, TokenSet, provider_for};
 use super::{ApplicationCard, ConnectionView, LinkStatus, ProviderId, tokens};
 use crate::dates::{ago, day, day_and_time};
@@ -249,7 +249,7 @@ pub async fn application_cards(
         .filter(connected_account::Column::UserId.eq(user_id))
         .all(&state.db)
         .await?;
-    let rows = load_rows(&state.db).await?;
+    let rows = current_rows(state).await?;
     let sandbox_url = state.site.sandbox_url.as_ref();
     let mut cards = Vec::new();
     for provider in ProviderId::ALL {

@@ -32,6 +32,8 @@ pub mod providers;
 #[cfg(feature = "ssr")]
 pub mod rekey;
 #[cfg(feature = "ssr")]
+pub mod settings_cache;
+#[cfg(feature = "ssr")]
 pub mod signed_request;
 #[cfg(feature = "ssr")]
 pub mod tokens;

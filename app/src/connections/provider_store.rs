@@ -1,12 +1,15 @@
 //! Provider settings in the database: each provider's stored row (or the real provider's
 //! defaults), its client secret sealed, and the configuration a connect flow runs with.
 
+use std::sync::Arc;
+
 use chrono::Utc;
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{DatabaseConnection, EntityTrait};
 use url::Url;
 
 use super::providers::{ProviderConfig, defaults};
+use super::settings_cache::forget_in_process;
 use super::{ProviderId, ProviderSettings};
 use crate::crypto::{Binding, SecretCipher};
 use crate::db::entities::provider_settings::{self, ActiveModel, Column, Model};
@@ -66,6 +69,22 @@ pub async fn load_rows(db: &DatabaseConnection) -> Result<Vec<Model>, AppError> 
         .collect())
 }
 
+/// Every provider's row (or defaults) as the server keeps them: what pages and flows read
+/// (see [`super::settings_cache`]). Admin pages and writes read the table with [`load_rows`].
+pub async fn current_rows(state: &AppState) -> Result<Arc<[Model]>, AppError> {
+    state.provider_settings.rows(&state.db).await
+}
+
+/// `provider`'s row as the server keeps it ([`current_rows`]).
+pub async fn current_row(state: &AppState, provider: ProviderId) -> Result<Model, AppError> {
+    let rows = current_rows(state).await?;
+    Ok(rows
+        .iter()
+        .find(|row| row.provider == provider)
+        .cloned()
+        .unwrap_or_else(|| default_row(provider)))
+}
+
 /// Whether users are offered the provider: enabled, with a client id and a secret this
 /// server can open, and not left over from demo mode (see [`left_by_demo`]).
 pub fn is_offered(row: &Model, cipher: &SecretCipher, site: &SiteConfig) -> bool {
@@ -118,7 +137,7 @@ pub async fn load_config(
     state: &AppState,
     provider: ProviderId,
 ) -> Result<Option<ProviderConfig>, AppError> {
-    let row = load_row(&state.db, provider).await?;
+    let row = current_row(state, provider).await?;
     if !is_offered(&row, &state.cipher, &state.site) {
         return Ok(None);
     }
@@ -131,7 +150,7 @@ pub async fn load_app_credentials(
     state: &AppState,
     provider: ProviderId,
 ) -> Result<Option<ProviderConfig>, AppError> {
-    let row = load_row(&state.db, provider).await?;
+    let row = current_row(state, provider).await?;
     if row.client_id.is_empty() {
         return Ok(None);
     }
@@ -158,7 +177,7 @@ pub async fn load_client_secret(
     state: &AppState,
     provider: ProviderId,
 ) -> Result<Option<crate::crypto::Secret>, AppError> {
-    let row = load_row(&state.db, provider).await?;
+    let row = current_row(state, provider).await?;
     let Some(sealed) = row.client_secret.as_ref() else {
         return Ok(None);
     };
@@ -218,6 +237,7 @@ pub async fn store_row(
         )
         .exec(db)
         .await?;
+    forget_in_process();
     tracing::info!(
         provider = provider.slug(),
         enabled = saved.enabled,

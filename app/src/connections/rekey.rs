@@ -83,6 +83,7 @@ pub async fn rekey_client_secrets(
                     .filter(provider_settings::Column::ClientSecret.eq(old))
                     .exec(db)
                     .await?;
+                super::settings_cache::forget_in_process();
                 count_write(&mut report, written.rows_affected);
             }
         }

@@ -82,7 +82,7 @@ pub fn page_policy(nonce: &str, connect_origins: &[String]) -> String {
 /// document is reached at the issuer's origin (Google's is `accounts.google.com` for both).
 /// An unreadable database gives none: the page's forms to ourselves still work.
 async fn connect_origins(state: &AppState) -> Vec<String> {
-    let rows = match provider_store::load_rows(&state.db).await {
+    let rows = match provider_store::current_rows(state).await {
         Ok(rows) => rows,
         Err(err) => {
             tracing::warn!(error = %err, "provider origins for the page policy unreadable");

@@ -19,7 +19,7 @@ pub use fetch::{MAX_PICTURE_BYTES, MAX_REDIRECTS, fetch_picture};
 pub use hosts::{AllowList, image_hosts};
 pub use normalise::{AVATAR_SIDE, normalise};
 
-use super::provider_store::{is_sandbox, load_row};
+use super::provider_store::{current_row, is_sandbox};
 use crate::db::entities::{avatar, connected_account, user};
 use crate::state::AppState;
 
@@ -110,7 +110,7 @@ async fn refresh(state: &AppState, link_id: i64) -> Result<Option<String>, Avata
         return Ok(None);
     };
     let source = Url::parse(source).map_err(|_| AvatarError::BadUrl)?;
-    let row = load_row(&state.db, link.provider).await?;
+    let row = current_row(state, link.provider).await?;
     let sandbox = state
         .site
         .sandbox_url
