@@ -125,10 +125,15 @@ async fn the_migration_marks_rows_holding_the_sandbox_client_id(app: TestApp) {
         .rev()
         .position(|m| m.name() == "m20261202_000030_mark_demo_provider_settings")
         .unwrap();
-    Migrator::down(&app.db, Some(since as u32 + 1))
-        .await
-        .unwrap();
-    Migrator::up(&app.db, None).await.unwrap();
+    // On one connection: a pooled SQLite connection keeps the schema it last read, and a
+    // statement prepared against it can fail ("duplicate column") before SQLite notices the
+    // schema changed under it (seen once in a dozen runs on a loaded machine).
+    let mut one = sea_orm::ConnectOptions::new(app.database_url.clone());
+    one.max_connections(1).sqlx_logging(false);
+    let db = sea_orm::Database::connect(one).await.unwrap();
+    Migrator::down(&db, Some(since as u32 + 1)).await.unwrap();
+    Migrator::up(&db, None).await.unwrap();
+    db.close().await.unwrap();
     assert_eq!(
         marked(&app).await,
         1,
