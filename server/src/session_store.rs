@@ -9,9 +9,13 @@
 
 use std::collections::HashMap;
 
-use app::accounts::session::{SESSION_SIGNED_IN_AT, SESSION_USER_AGENT, SESSION_USER_ID};
+use app::accounts::UserView;
+use app::accounts::session::{
+    SESSION_LOADED_USER, SESSION_SIGNED_IN_AT, SESSION_USER_AGENT, SESSION_USER_ID,
+};
 use app::crypto::sha256_hex;
 use app::db::entities::session::{self, MAX_USER_AGENT_CHARS};
+use app::db::entities::user;
 use async_trait::async_trait;
 use sea_orm::ActiveValue::NotSet;
 use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, Set, SqlErr};
@@ -67,8 +71,14 @@ impl SeaOrmSessionStore {
 
 /// A record as a row, at `now`.
 fn row(record: &Record, now: i64) -> Result<session::ActiveModel, session_store::Error> {
-    let data = serde_json::to_string(&record.data)
-        .map_err(|e| session_store::Error::Encode(e.to_string()))?;
+    // The user read with the session is the request's, not the session's: never saved.
+    let kept: HashMap<&String, &Value> = record
+        .data
+        .iter()
+        .filter(|(key, _)| key.as_str() != SESSION_LOADED_USER)
+        .collect();
+    let data =
+        serde_json::to_string(&kept).map_err(|e| session_store::Error::Encode(e.to_string()))?;
     let number = |key: &str| record.data.get(key).and_then(Value::as_i64);
     let user_agent = record
         .data
@@ -143,14 +153,23 @@ impl SessionStore for SeaOrmSessionStore {
     }
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
-        let row = session::Entity::find_by_id(key(id))
+        // With its user, in the same query: every signed-in request needs both.
+        let found = session::Entity::find_by_id(key(id))
             .filter(self.alive(now()))
+            .find_also_related(user::Entity)
             .one(&self.db)
             .await
             .map_err(backend)?;
-        let Some(row) = row else { return Ok(None) };
-        let data: HashMap<String, Value> = serde_json::from_str(&row.data)
+        let Some((row, user)) = found else {
+            return Ok(None);
+        };
+        let mut data: HashMap<String, Value> = serde_json::from_str(&row.data)
             .map_err(|e| session_store::Error::Decode(e.to_string()))?;
+        if let Some(user) = user {
+            let view = serde_json::to_value(UserView::from(&user))
+                .map_err(|e| session_store::Error::Encode(e.to_string()))?;
+            data.insert(SESSION_LOADED_USER.to_owned(), view);
+        }
         let expiry_date = time::OffsetDateTime::from_unix_timestamp(row.expires_at)
             .map_err(|e| session_store::Error::Decode(e.to_string()))?;
         Ok(Some(Record {

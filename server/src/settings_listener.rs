@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use app::connections::settings_cache::{CHANNEL, SettingsCache};
 use app::state::AppState;
-use sea_orm::{ConnectionTrait, DatabaseBackend};
 use sea_orm::sqlx::postgres::PgListener;
+use sea_orm::{ConnectionTrait, DatabaseBackend};
 use tokio::task::JoinHandle;
 
 /// How long to wait before subscribing again after a failure.

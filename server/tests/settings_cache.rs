@@ -19,7 +19,10 @@ db_tests!(
 async fn hearing(app: &TestApp) {
     let until = Instant::now() + Duration::from_secs(10);
     while !app.state.provider_settings.trusted() {
-        assert!(Instant::now() < until, "the settings listener never subscribed");
+        assert!(
+            Instant::now() < until,
+            "the settings listener never subscribed"
+        );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
@@ -30,11 +33,22 @@ async fn pages_read_the_settings_from_memory(app: TestApp) {
     hearing(&app).await;
     app.page(&client, "/settings/applications").await;
     for path in ["/settings/applications", "/settings/profile"] {
-        app.queries.clear();
-        let page = app.page(&client, path).await;
-        assert!(page.contains("Sam Stone"), "{path}: {page}");
-        let reads = app.queries.on_table("provider_settings");
-        assert!(reads.is_empty(), "{path} read the settings: {reads:#?}");
+        // A write anywhere in this process makes every cache of it forget, and the other tests
+        // of this binary write theirs meanwhile: a few tries, one of which must read nothing.
+        let mut reads = Vec::new();
+        for _ in 0..10 {
+            app.queries.clear();
+            let page = app.page(&client, path).await;
+            assert!(page.contains("Sam Stone"), "{path}: {page}");
+            reads = app.queries.on_table("provider_settings");
+            if reads.is_empty() {
+                break;
+            }
+        }
+        assert!(
+            reads.is_empty(),
+            "{path} read the settings each time: {reads:#?}"
+        );
     }
 }
 

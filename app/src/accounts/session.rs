@@ -21,6 +21,9 @@ pub const SESSION_USER_AGENT: &str = "user_agent";
 pub const SESSION_SIGNED_IN_AT: &str = "signed_in_at";
 /// When the session was last used (Unix seconds), to the minute.
 pub const SESSION_LAST_SEEN_AT: &str = "last_seen_at";
+/// The session's user as the session store read it with the session (one joined query): held
+/// for the request only, never saved (the store leaves it out of the row).
+pub const SESSION_LOADED_USER: &str = "_loaded_user";
 
 /// Starts a signed-in session for `user`, with a new session id (against session fixation).
 pub async fn start_session(session: &Session, user: &user::Model) -> Result<(), AppError> {
@@ -70,13 +73,15 @@ pub async fn current_session_key() -> Result<(Session, String), AppError> {
     Ok((session, key))
 }
 
-/// The user a session belongs to, if it belongs to one that still exists. A session that cannot
-/// be read because the database is away is [`AppError::Unavailable`] (the session store's
-/// errors do not say why they failed: the database is asked).
+/// The user a session belongs to, if it belongs to one that still exists. The session store
+/// read it with the session, in the same query; only a session whose user changed in this
+/// request (signed in, cycled) reads it again. A session that cannot be read because the
+/// database is away is [`AppError::Unavailable`] (the session store's errors do not say why
+/// they failed: the database is asked).
 pub async fn session_user(
     session: &Session,
     db: &DatabaseConnection,
-) -> Result<Option<user::Model>, AppError> {
+) -> Result<Option<UserView>, AppError> {
     let read = match session.get::<i64>(SESSION_USER_ID).await {
         Ok(read) => read,
         Err(_) if db.ping().await.is_err() => return Err(AppError::Unavailable),
@@ -85,7 +90,16 @@ pub async fn session_user(
     let Some(id) = read else {
         return Ok(None);
     };
-    Ok(user::Entity::find_by_id(id).one(db).await?)
+    let loaded = session
+        .get::<UserView>(SESSION_LOADED_USER)
+        .await
+        .ok()
+        .flatten();
+    if let Some(user) = loaded.filter(|user| user.id == id) {
+        return Ok(Some(user));
+    }
+    let user = user::Entity::find_by_id(id).one(db).await?;
+    Ok(user.as_ref().map(UserView::from))
 }
 
 /// The session of the request a server function is serving.
@@ -104,8 +118,7 @@ pub async fn current_user() -> Result<Option<UserView>, AppError> {
         return Ok(user);
     }
     let state = AppState::current()?;
-    let user = session_user(&current_session().await?, &state.db).await?;
-    Ok(user.as_ref().map(UserView::from))
+    session_user(&current_session().await?, &state.db).await
 }
 
 /// The signed-in user, or `Unauthorized`: the first line of every protected server function.

@@ -10,7 +10,6 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use tower_sessions::Session;
 
-use app::accounts::UserView;
 use app::accounts::guard::SessionUser;
 use app::accounts::session::session_user;
 use app::accounts::validate::{encode_query_value, safe_next};
@@ -47,7 +46,7 @@ pub async fn guard_pages(
     if user.is_some() && is_sign_in_page(path) {
         return Redirect::to(&onward(req.uri().query())).into_response();
     }
-    let forbidden = admin_only && user.as_ref().is_some_and(|u| !u.is_admin());
+    let forbidden = admin_only && user.as_ref().is_some_and(|u| !u.is_admin);
     if protected && user.is_none() {
         let here = req
             .uri()
@@ -59,8 +58,7 @@ pub async fn guard_pages(
     // The one-time message for this page (how a connect ended, what a plain form post
     // answered); a session that cannot be read shows the page without it.
     let flash = app::flash::store::take(&session).await.unwrap_or_default();
-    req.extensions_mut()
-        .insert(SessionUser(user.as_ref().map(UserView::from)));
+    req.extensions_mut().insert(SessionUser(user));
     req.extensions_mut().insert(PageFlash(flash));
     let mut res = next.run(req).await;
     if forbidden {

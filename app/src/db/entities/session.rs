@@ -28,8 +28,22 @@ pub struct Model {
 /// The longest `User-Agent` kept, in characters.
 pub const MAX_USER_AGENT_CHARS: usize = 256;
 
-/// No relations are navigated from here.
+/// The signed-in user, read with the session in one query (`server::session_store`).
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    /// `sessions.user_id` → `users.id`.
+    #[sea_orm(
+        belongs_to = "super::user::Entity",
+        from = "Column::UserId",
+        to = "super::user::Column::Id"
+    )]
+    User,
+}
+
+impl Related<super::user::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::User.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}
