@@ -125,6 +125,12 @@ async fn activity_is_written_down_at_most_once_a_minute(app: TestApp) {
         "and 14 more days from now"
     );
     assert_eq!(row.created_at, signed_in_at, "the sign-in time stays");
+    // The save came from a request whose session was read with its user: the user stays out.
+    assert!(
+        !row.data.contains("_loaded_user") && !row.data.contains("grace@example.com"),
+        "the user read with the session is never saved: {}",
+        row.data
+    );
 }
 
 fn store(app: &TestApp) -> SeaOrmSessionStore {
