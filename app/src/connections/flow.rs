@@ -3,13 +3,10 @@
 
 use chrono::{Duration, Utc};
 use oauth2::{CsrfToken, PkceCodeChallenge};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
 use super::ProviderId;
-use super::avatars::refresh_link_picture;
+use super::avatars::store_link_picture;
 use super::failure::ConnectFailure;
 use super::links::{link_account, revoke_quietly, revoke_replaced};
 use super::provider_store::{load_config, redirect_uri};
@@ -139,19 +136,18 @@ async fn store_flow(
 ) -> Result<(), AppError> {
     let txn = crate::db::begin_write(&state.db).await?;
     flow.insert(&txn).await?;
-    let keep: Vec<String> = oauth_state::Entity::find()
-        .select_only()
+    // One statement: the newest five are chosen by a subquery, not read back first.
+    let newest = sea_orm::sea_query::Query::select()
         .column(oauth_state::Column::StateHash)
-        .filter(oauth_state::Column::UserId.eq(user_id))
-        .order_by_desc(oauth_state::Column::CreatedAt)
-        .order_by_desc(oauth_state::Column::StateHash)
+        .from(oauth_state::Entity)
+        .and_where(oauth_state::Column::UserId.eq(user_id))
+        .order_by(oauth_state::Column::CreatedAt, sea_orm::Order::Desc)
+        .order_by(oauth_state::Column::StateHash, sea_orm::Order::Desc)
         .limit(MAX_PENDING_FLOWS)
-        .into_tuple()
-        .all(&txn)
-        .await?;
+        .to_owned();
     let dropped = oauth_state::Entity::delete_many()
         .filter(oauth_state::Column::UserId.eq(user_id))
-        .filter(oauth_state::Column::StateHash.is_not_in(keep))
+        .filter(oauth_state::Column::StateHash.not_in_subquery(newest))
         .exec(&txn)
         .await?;
     txn.commit().await?;
@@ -211,36 +207,7 @@ pub async fn finish_connect(
     flow: &oauth_state::Model,
     code: &str,
 ) -> Result<Connected, ConnectFailure> {
-    let before = profile_fields(state, user_id).await;
-    let profile = exchange_and_link(state, user_id, provider, flow, code).await?;
-    let after = profile_fields(state, user_id).await;
-    let filled = match (before, after) {
-        (Some(before), Some(after)) => {
-            let gained = |was: &str, is: &str| was.trim().is_empty() && !is.trim().is_empty();
-            let name = gained(&before.first_name, &after.first_name)
-                || gained(&before.last_name, &after.last_name);
-            let picture = before.avatar_url.is_none() && after.avatar_url.is_some();
-            [("name", name), ("picture", picture)]
-                .into_iter()
-                .filter(|(_, gained)| *gained)
-                .map(|(field, _)| field.to_owned())
-                .collect()
-        }
-        _ => Vec::new(),
-    };
-    Ok(Connected { profile, filled })
-}
-
-/// The user's row, to tell which empty fields a connect filled (`None`: unreadable).
-async fn profile_fields(
-    state: &AppState,
-    user_id: i64,
-) -> Option<crate::db::entities::user::Model> {
-    crate::db::entities::user::Entity::find_by_id(user_id)
-        .one(&state.db)
-        .await
-        .ok()
-        .flatten()
+    exchange_and_link(state, user_id, provider, flow, code).await
 }
 
 async fn exchange_and_link(
@@ -249,7 +216,7 @@ async fn exchange_and_link(
     provider: ProviderId,
     flow: &oauth_state::Model,
     code: &str,
-) -> Result<ProviderProfile, ConnectFailure> {
+) -> Result<Connected, ConnectFailure> {
     let config = load_config(state, provider)
         .await?
         .ok_or(ConnectFailure::NotOffered)?;
@@ -276,16 +243,24 @@ async fn exchange_and_link(
         Err(err) => Err(ConnectFailure::Provider(err)),
     };
     match linked {
-        Ok((profile, (link_id, replaced))) => {
+        Ok((profile, linked)) => {
             // The link is committed: a picture that cannot be fetched leaves initials (logged
             // there) and the health job retries; it never fails the connect.
-            let _ = refresh_link_picture(state, link_id).await;
-            if let Some(replaced) = replaced {
+            let picture = store_link_picture(state, linked.id).await.ok().flatten();
+            if let Some(replaced) = linked.replaced {
                 in_background(state, move |state| async move {
                     revoke_replaced(&state, provider, replaced).await;
                 });
             }
-            Ok(profile)
+            let filled = [
+                ("name", linked.filled_name),
+                ("picture", picture.is_some_and(|p| p.filled_user)),
+            ]
+            .into_iter()
+            .filter(|(_, filled)| *filled)
+            .map(|(field, _)| field.to_owned())
+            .collect();
+            Ok(Connected { profile, filled })
         }
         Err(failure) => {
             // The grant exists at the provider but the app keeps nothing of it: end it.

@@ -17,6 +17,16 @@ use crate::db::entities::{connected_account, user};
 use crate::error::AppError;
 use crate::state::AppState;
 
+/// A stored link, as [`link_account`] left it.
+pub(super) struct Linked {
+    /// The link's id.
+    pub id: i64,
+    /// The tokens of another account it replaced, for the caller to revoke.
+    pub replaced: Option<Replaced>,
+    /// Whether the user's empty name was filled from the provider.
+    pub filled_name: bool,
+}
+
 /// Tokens a connect replaced that still belong to a grant at the provider: those of another
 /// account of the same provider that the user linked before. The caller revokes them.
 pub(super) struct Replaced {
@@ -27,15 +37,14 @@ pub(super) struct Replaced {
 /// Stores the link (new, or renewed when it exists: a Reconnect keeps the link) and fills the
 /// user's empty profile fields, in one transaction; refuses an account linked to another user.
 /// A reconnect that brings no refresh token keeps the stored one when the account is the
-/// same (Google sends one only on the first consent). Returns the link's id, and the tokens of
-/// another account it replaced, for the caller to revoke.
+/// same (Google sends one only on the first consent).
 pub(super) async fn link_account(
     state: &AppState,
     user_id: i64,
     provider: ProviderId,
     profile: &ProviderProfile,
     tokens: &TokenSet,
-) -> Result<(i64, Option<Replaced>), ConnectFailure> {
+) -> Result<Linked, ConnectFailure> {
     let txn = crate::db::begin_write(&state.db)
         .await
         .map_err(AppError::from)?;
@@ -72,11 +81,15 @@ pub(super) async fn link_account(
         .await
         .and_then(TryIntoModel::try_into_model)
         .map_err(AppError::from)?;
-    fill_empty_profile(&txn, user_id, profile)
+    let filled_name = fill_empty_profile(&txn, user_id, profile)
         .await
         .map_err(AppError::from)?;
     txn.commit().await.map_err(AppError::from)?;
-    Ok((saved.id, replaced))
+    Ok(Linked {
+        id: saved.id,
+        replaced,
+        filled_name,
+    })
 }
 
 /// Refuses a provider account linked to another user; what is left of an account its provider
@@ -195,13 +208,14 @@ pub(super) async fn revoke_replaced(state: &AppState, provider: ProviderId, repl
 /// Fills the user's empty first name and last name from the provider; never overwrites what
 /// the user set (as the original Orga server's `update_user_details` did). The picture is
 /// filled later, with our copy (`avatars::refresh_link_picture`), never the provider's URL.
+/// Tells whether it filled anything.
 pub(super) async fn fill_empty_profile(
     txn: &impl ConnectionTrait,
     user_id: i64,
     profile: &ProviderProfile,
-) -> Result<(), sea_orm::DbErr> {
+) -> Result<bool, sea_orm::DbErr> {
     let Some(current) = user::Entity::find_by_id(user_id).one(txn).await? else {
-        return Ok(());
+        return Ok(false);
     };
     let (split_first, split_last) = profile
         .display_name
@@ -236,7 +250,7 @@ pub(super) async fn fill_empty_profile(
         active.updated_at = Set(Utc::now());
         active.update(txn).await?;
     }
-    Ok(())
+    Ok(changed)
 }
 
 /// The cards of Settings › Applications for `user`: the offered providers, and any other the

@@ -93,6 +93,25 @@ pub async fn refresh_link_picture(
     state: &AppState,
     link_id: i64,
 ) -> Result<Option<String>, AvatarError> {
+    Ok(store_link_picture(state, link_id)
+        .await?
+        .map(|stored| stored.hash))
+}
+
+/// A picture stored for a link.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredPicture {
+    /// Its SHA-256, the key of `/avatars/{hash}`.
+    pub hash: String,
+    /// Whether it also became the user's picture (the user had none).
+    pub filled_user: bool,
+}
+
+/// [`refresh_link_picture`], telling also whether the user's empty picture was filled.
+pub async fn store_link_picture(
+    state: &AppState,
+    link_id: i64,
+) -> Result<Option<StoredPicture>, AvatarError> {
     let result = refresh(state, link_id).await;
     if let Err(error) = &result {
         tracing::warn!(link_id, %error, "picture not stored; the link shows initials until a retry");
@@ -100,7 +119,7 @@ pub async fn refresh_link_picture(
     result
 }
 
-async fn refresh(state: &AppState, link_id: i64) -> Result<Option<String>, AvatarError> {
+async fn refresh(state: &AppState, link_id: i64) -> Result<Option<StoredPicture>, AvatarError> {
     let link = connected_account::Entity::find_by_id(link_id)
         .one(&state.db)
         .await?
@@ -123,9 +142,9 @@ async fn refresh(state: &AppState, link_id: i64) -> Result<Option<String>, Avata
         .map_err(|e| AvatarError::Encode(e.to_string()))??;
     let hash = store_avatar(state, png).await?;
     set_link_hash(state, link_id, Some(&hash)).await?;
-    fill_user_avatar(state, link.user_id, &hash, source.as_str()).await?;
+    let filled_user = fill_user_avatar(state, link.user_id, &hash, source.as_str()).await?;
     tracing::info!(link_id, provider = link.provider.slug(), %hash, "picture stored");
-    Ok(Some(hash))
+    Ok(Some(StoredPicture { hash, filled_user }))
 }
 
 /// Stores `png` under its SHA-256 unless a row with that hash exists (the same bytes: another
@@ -173,19 +192,19 @@ async fn fill_user_avatar(
     user_id: i64,
     hash: &str,
     source: &str,
-) -> Result<(), AvatarError> {
+) -> Result<bool, AvatarError> {
     let unset = Condition::any()
         .add(user::Column::AvatarUrl.is_null())
         .add(user::Column::AvatarUrl.eq(""))
         .add(user::Column::AvatarUrl.eq(source));
-    user::Entity::update_many()
+    let filled = user::Entity::update_many()
         .col_expr(user::Column::AvatarUrl, Expr::value(avatar_path(hash)))
         .col_expr(user::Column::UpdatedAt, Expr::value(Utc::now()))
         .filter(user::Column::Id.eq(user_id))
         .filter(unset)
         .exec(&state.db)
         .await?;
-    Ok(())
+    Ok(filled.rows_affected > 0)
 }
 
 /// Deletes those of our pictures `hashes` that no link and no user uses any more: once a
