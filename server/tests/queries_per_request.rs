@@ -45,23 +45,13 @@ async fn an_api_call_reads_its_user_once(app: TestApp) {
 async fn the_applications_page_runs_two_statements(app: TestApp) {
     app.configure("x").await;
     let client = app.signed_up("Sam Stone", "sam@example.com").await;
-    // On PostgreSQL the settings are kept once the instance hears their changes.
-    while !app.state.provider_settings.trusted() {
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
+    app.settings_kept().await;
     app.page(&client, "/settings/applications").await;
-    // Another test of this binary saving its settings makes this process's caches forget: a
-    // few tries, one of which must be the page's own two statements.
-    let mut all = Vec::new();
-    for _ in 0..10 {
-        app.queries.clear();
-        let page = app.page(&client, "/settings/applications").await;
-        assert!(page.contains("Connect X"), "{page}");
-        all = app.queries.all();
-        if all.len() == 2 {
-            break;
-        }
-    }
+    let all = app
+        .page_statements(&client, "/settings/applications", "Connect X", |all| {
+            all.len() == 2
+        })
+        .await;
     assert_eq!(all.len(), 2, "{all:#?}");
     assert!(
         all[0].contains("\"sessions\"") && all[0].contains("\"users\""),

@@ -15,36 +15,17 @@ db_tests!(
     a_change_written_elsewhere_is_offered_at_once,
 );
 
-/// Waits until the cache is used (on PostgreSQL: once the listener is subscribed).
-async fn hearing(app: &TestApp) {
-    let until = Instant::now() + Duration::from_secs(10);
-    while !app.state.provider_settings.trusted() {
-        assert!(
-            Instant::now() < until,
-            "the settings listener never subscribed"
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-}
-
 async fn pages_read_the_settings_from_memory(app: TestApp) {
     app.configure("x").await;
     let client = app.signed_up("Sam Stone", "sam@example.com").await;
-    hearing(&app).await;
+    app.settings_kept().await;
     app.page(&client, "/settings/applications").await;
+    let settings = |sql: &String| sql.contains("\"provider_settings\"");
     for path in ["/settings/applications", "/settings/profile"] {
-        // A write anywhere in this process makes every cache of it forget, and the other tests
-        // of this binary write theirs meanwhile: a few tries, one of which must read nothing.
-        let mut reads = Vec::new();
-        for _ in 0..10 {
-            app.queries.clear();
-            let page = app.page(&client, path).await;
-            assert!(page.contains("Sam Stone"), "{path}: {page}");
-            reads = app.queries.on_table("provider_settings");
-            if reads.is_empty() {
-                break;
-            }
-        }
+        let statements = app
+            .page_statements(&client, path, "Sam Stone", |all| !all.iter().any(settings))
+            .await;
+        let reads: Vec<_> = statements.into_iter().filter(settings).collect();
         assert!(
             reads.is_empty(),
             "{path} read the settings each time: {reads:#?}"
@@ -55,7 +36,7 @@ async fn pages_read_the_settings_from_memory(app: TestApp) {
 async fn a_save_is_offered_on_the_next_request(app: TestApp) {
     app.configure("x").await;
     let client = app.signed_up("Sam Stone", "sam@example.com").await;
-    hearing(&app).await;
+    app.settings_kept().await;
     let page = app.page(&client, "/settings/applications").await;
     assert!(!page.contains("Connect Google"), "{page}");
     // Through the admin's path, in this process: no waiting at all.
@@ -71,7 +52,7 @@ async fn a_change_written_elsewhere_is_offered_at_once(app: TestApp) {
     use app::connections::settings_cache::SQLITE_KEEP;
     app.configure("x").await;
     let client = app.signed_up("Sam Stone", "sam@example.com").await;
-    hearing(&app).await;
+    app.settings_kept().await;
     let page = app.page(&client, "/settings/applications").await;
     assert!(page.contains("Connect X"), "{page}");
     let allowed = match app.db.get_database_backend() {

@@ -207,16 +207,6 @@ pub async fn finish_connect(
     flow: &oauth_state::Model,
     code: &str,
 ) -> Result<Connected, ConnectFailure> {
-    exchange_and_link(state, user_id, provider, flow, code).await
-}
-
-async fn exchange_and_link(
-    state: &AppState,
-    user_id: i64,
-    provider: ProviderId,
-    flow: &oauth_state::Model,
-    code: &str,
-) -> Result<Connected, ConnectFailure> {
     let config = load_config(state, provider)
         .await?
         .ok_or(ConnectFailure::NotOffered)?;

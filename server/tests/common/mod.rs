@@ -305,6 +305,43 @@ impl TestApp {
         )
     }
 
+    /// Waits until this instance keeps the providers' settings in memory: at once on SQLite,
+    /// on PostgreSQL once its listener hears their changes.
+    pub async fn settings_kept(&self) {
+        let until = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while !self.state.provider_settings.trusted() {
+            assert!(
+                std::time::Instant::now() < until,
+                "the settings listener never subscribed"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    }
+
+    /// The statements one load of `path` ran, once `done` accepts them. A settings save by
+    /// another test of the same binary makes every settings cache of the process forget, so
+    /// the page is loaded up to ten times; the last load's statements are returned either way.
+    /// Each load must show `shows`.
+    pub async fn page_statements(
+        &self,
+        client: &reqwest::Client,
+        path: &str,
+        shows: &str,
+        done: impl Fn(&[String]) -> bool,
+    ) -> Vec<String> {
+        let mut statements = Vec::new();
+        for _ in 0..10 {
+            self.queries.clear();
+            let page = self.page(client, path).await;
+            assert!(page.contains(shows), "{path}: {page}");
+            statements = self.queries.all();
+            if done(&statements) {
+                break;
+            }
+        }
+        statements
+    }
+
     /// One round of the link-health job at `now`, on this instance.
     pub async fn health_round(
         &self,
