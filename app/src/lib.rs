@@ -13,6 +13,7 @@ pub mod error;
 pub mod flash;
 mod home;
 mod layout;
+pub mod pages;
 pub mod settings;
 
 #[cfg(feature = "ssr")]
@@ -27,15 +28,16 @@ pub mod state;
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
 use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
-use leptos_router::{SsrMode, path};
+use leptos_router::{Lazy, SsrMode, path};
 
 use crate::accounts::guard::AuthContext;
 use crate::accounts::pages::{SignInPage, SignUpPage};
-use crate::admin::{AdminLayout, SocialAppsPage};
+use crate::admin::AdminLayout;
 use crate::components::NotFound;
 use crate::connections::ApplicationsPage;
 use crate::connections::deletion::DataDeletionPage;
 use crate::connections::problem::ConnectProblemPage;
+use crate::pages::SocialApps;
 use crate::settings::{ProfilePage, SettingsLayout};
 
 /// The HTML document around the app, rendered on the server only.
@@ -69,12 +71,6 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     AuthContext::provide();
     crate::flash::FlashContext::provide();
-    // Effects run only in the browser, after hydration: tests and styles can wait for this.
-    Effect::new(|_| {
-        if let Some(body) = document().body() {
-            let _ = body.set_attribute("data-hydrated", "true");
-        }
-    });
     view! {
         <Title text="Orga Connect"/>
         <Router>
@@ -99,7 +95,7 @@ pub fn App() -> impl IntoView {
                     </ParentRoute>
                     <ParentRoute path=path!("admin") view=AdminLayout>
                         <Route path=path!("") view=|| view! { <Redirect path="/admin/social-apps"/> }/>
-                        <Route path=path!("social-apps") view=SocialAppsPage ssr=SsrMode::InOrder/>
+                        <Route path=path!("social-apps") view={Lazy::<SocialApps>::new()} ssr=SsrMode::InOrder/>
                     </ParentRoute>
                 </Routes>
             </main>

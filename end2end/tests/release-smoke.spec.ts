@@ -15,6 +15,15 @@ test('an admin saves a provider; a new user connects and disconnects it', async 
   await expect(page.locator('body[data-hydrated="true"]')).toHaveCount(1);
   const admin = providerCard(page, 'X');
   await cardReady(admin);
+  // Social apps is a lazily loaded page (`--split`, app/src/pages.rs): loaded directly above, its
+  // chunks came with the page; reached from another page, they are fetched after hydration,
+  // without a full page load.
+  await open(page, '/settings/profile');
+  await page.evaluate(() => ((window as unknown as { __stay: number }).__stay = 1));
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Admin' }).click();
+  await expect(page).toHaveURL(/\/admin\/social-apps$/);
+  await cardReady(admin);
+  expect(await page.evaluate(() => (window as unknown as { __stay?: number }).__stay)).toBe(1);
   const app = (await sandboxEndpoints()).x;
   await admin.getByLabel('Offer X to users').check();
   await admin.getByLabel('Client id').fill(app.client_id);

@@ -10,5 +10,16 @@ pub fn hydrate() {
     let _ = leptos::server_fn::redirect::set_redirect_hook(|location: &str| {
         let _ = leptos::prelude::window().location().set_href(location);
     });
-    leptos::mount::hydrate_body(app::App);
+    // Async hydration: Admin › Social apps is a lazily loaded route (app::pages), hydrated once
+    // its chunks are in. `<body data-hydrated="true">` says the whole page is live, a lazily
+    // loaded part too (an effect in `App` would run before that part): tests wait for it. Until
+    // then, the forms are plain HTML forms that work without JavaScript.
+    wasm_bindgen_futures::spawn_local(async {
+        let body = leptos::prelude::document().body();
+        let Some(body) = body else { return };
+        leptos::mount::hydrate_from_async(body.clone(), app::App)
+            .await
+            .forget();
+        let _ = body.set_attribute("data-hydrated", "true");
+    });
 }

@@ -12,10 +12,16 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     if let Some(path) = sqlite_file(url) {
         create_sqlite_file(std::path::Path::new(path))?;
     }
+    let sqlite = url.starts_with("sqlite:");
     let mut options = ConnectOptions::new(url.to_owned());
     options
         .max_connections(if sqlite_file(url).is_some() { 8 } else { 16 })
         .min_connections(1)
+        // sqlx pings a connection before lending it out, to weed out ones a database server
+        // dropped. SQLite's live in this process and cannot be dropped under us: the ping was
+        // only a round trip to the connection's worker thread on every statement (4 % of the
+        // server's CPU on the Applications page, docs/BENCHMARKS.md). PostgreSQL keeps it.
+        .test_before_acquire(!sqlite)
         .acquire_timeout(Duration::from_secs(5))
         .sqlx_logging(false)
         .map_sqlx_sqlite_opts(|opts| {
