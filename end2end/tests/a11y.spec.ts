@@ -4,7 +4,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import { type Browser, type Page } from '@playwright/test';
 import { disconnectIfConnected, expect, providerCard, test } from './fixtures';
-import { ADMIN, open, signIn, signUp, uniqueEmail } from './helpers';
+import { ADMIN, cardReady, onPath, open, signIn, signUp, uniqueEmail } from './helpers';
 import { configureProvider, connectAs } from './providers';
 
 const SIZES = [
@@ -32,13 +32,13 @@ async function checkAdmin(browser: Browser, size: (typeof SIZES)[number]): Promi
   const page = await context.newPage();
   await open(page, '/signin?next=/admin/social-apps');
   await signIn(page, ADMIN.email, ADMIN.password);
-  await page.waitForURL(/\/admin\/social-apps$/, { waitUntil: 'load' });
-  // The sign-in's redirect can still be navigating (seen: goto aborted, axe's context
-  // destroyed): load a page of our own and analyse it, again until nothing moves under us.
-  await expect(async () => {
-    await open(page, '/admin/social-apps');
-    await noViolations(page, `Admin › Social apps (${size.name})`);
-  }).toPass({ timeout: 45_000 });
+  // The sign-in lands on the admin page (its cards are there) before anything else loads.
+  await expect(page).toHaveURL(onPath('/admin/social-apps'));
+  await expect(page.getByRole('heading', { name: 'Social apps', level: 1 })).toBeVisible();
+  await open(page, '/admin/social-apps');
+  await expect(page).toHaveURL(onPath('/admin/social-apps'));
+  await cardReady(providerCard(page, 'X'));
+  await noViolations(page, `Admin › Social apps (${size.name})`);
   await page.screenshot({ path: `screenshots/admin-${size.name}.png`, fullPage: true });
   await context.close();
 }

@@ -1,6 +1,6 @@
 // Settings › Profile: changing the password, the signed-in sessions and deleting the account.
 import { disconnectIfConnected, expect, test } from './fixtures';
-import { open, signIn, signOut, signUp, uniqueEmail } from './helpers';
+import { onPath, open, signIn, signOut, signUp, uniqueEmail } from './helpers';
 import { configureProvider, connectAs, revokedTokens } from './providers';
 
 /** The Profile page's section labelled by its heading. */
@@ -30,7 +30,7 @@ test('change the password: a wrong current one is refused, the new one works', a
   await signOut(page);
   await open(page, '/signin');
   await signIn(page, email, 'a much better one');
-  await expect(page).toHaveURL(/\/settings\/profile$/);
+  await expect(page).toHaveURL(onPath('/settings/profile'));
 });
 
 test('sessions: this device is marked, another one is signed out', async ({ browser, page }) => {
@@ -40,7 +40,7 @@ test('sessions: this device is marked, another one is signed out', async ({ brow
   const elsewhere = await other.newPage();
   await open(elsewhere, '/signin');
   await signIn(elsewhere, email, 'correct horse');
-  await expect(elsewhere).toHaveURL(/\/settings\/profile$/);
+  await expect(elsewhere).toHaveURL(onPath('/settings/profile'));
 
   await open(page, '/settings/profile');
   const sessions = section(page, 'Signed-in sessions');
@@ -66,7 +66,7 @@ test('sign out of all other sessions asks first', async ({ browser, page }) => {
     const p = await context.newPage();
     await open(p, '/signin');
     await signIn(p, email, 'correct horse');
-    await expect(p).toHaveURL(/\/settings\/profile$/);
+    await expect(p).toHaveURL(onPath('/settings/profile'));
   }
   await open(page, '/settings/profile');
   const sessions = section(page, 'Signed-in sessions');
@@ -106,7 +106,7 @@ test('delete the account: connections revoked, then the home page', async ({ bro
 
   await danger.getByLabel('Your password').fill('correct horse');
   await danger.getByRole('button', { name: 'Yes, delete my account' }).click();
-  await expect(page).toHaveURL(/\/$/);
+  await expect(page).toHaveURL(onPath('/'));
   await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Sign in' })).toBeVisible();
   expect((await revokedTokens()).x.length).toBe(revokedBefore + 1);
 

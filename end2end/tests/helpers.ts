@@ -22,6 +22,15 @@ export function uniqueEmail(prefix: string): string {
   return `${prefix}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
 }
 
+/**
+ * Matches a URL on its path alone. A regex such as `/\/admin\/social-apps$/` also matches
+ * `/signin?next=/admin/social-apps`, the page a sign-in starts from, so it passed before the
+ * sign-in had landed anywhere.
+ */
+export function onPath(path: string): (url: URL) => boolean {
+  return (url) => url.pathname === path;
+}
+
 /** Opens a page and waits until the WASM has hydrated it. */
 export async function open(page: Page, path: string): Promise<void> {
   await page.goto(path);
@@ -35,7 +44,7 @@ export async function signUp(page: Page, name: string, email: string, opts: { ex
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill('correct horse');
   await page.getByRole('button', { name: 'Create account' }).click();
-  if (!opts.expectError) await expect(page).toHaveURL(/\/settings\/profile$/);
+  if (!opts.expectError) await expect(page).toHaveURL(onPath('/settings/profile'));
 }
 
 /**
@@ -60,5 +69,5 @@ export async function signIn(page: Page, email: string, password: string): Promi
 /** Signs out with the header's button (the Profile page has Sign out buttons of its own). */
 export async function signOut(page: Page): Promise<void> {
   await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Sign out', exact: true }).click();
-  await expect(page).toHaveURL(/\/$/);
+  await expect(page).toHaveURL(onPath('/'));
 }

@@ -3,7 +3,7 @@
 // back from the server. Runs only in the project whose browser has JavaScript disabled.
 import { expect, type Page } from '@playwright/test';
 import { test } from './fixtures';
-import { ADMIN, providerCard, uniqueEmail } from './helpers';
+import { ADMIN, onPath, providerCard, uniqueEmail } from './helpers';
 import { LABELS, configureProvider } from './providers';
 
 const LOADS = 20;
@@ -21,7 +21,7 @@ async function signUpPlain(page: Page, name: string, email: string): Promise<voi
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill('correct horse');
   await page.getByRole('button', { name: 'Create account' }).click();
-  await expect(page).toHaveURL(/\/settings\/profile$/);
+  await expect(page).toHaveURL(onPath('/settings/profile'));
 }
 
 test.beforeEach(({ javaScriptEnabled }) => {
@@ -35,7 +35,7 @@ test('sign-up and sign-in show their errors and keep what was typed', async ({ p
   await page.getByLabel('Email').fill('not-an-email');
   await page.getByLabel('Password').fill('correct horse');
   await page.getByRole('button', { name: 'Create account' }).click();
-  await expect(page).toHaveURL(/\/signup$/);
+  await expect(page).toHaveURL(onPath('/signup'));
   await expect(page.locator('#field-email-error')).toBeVisible();
   await expect(page.getByLabel('Name')).toHaveValue('Plain Poster');
   await expect(page.getByLabel('Email')).toHaveValue('not-an-email');
@@ -43,7 +43,7 @@ test('sign-up and sign-in show their errors and keep what was typed', async ({ p
 
   await signUpPlain(page, 'Plain Poster', email);
   await page.getByRole('button', { name: 'Sign out' }).click();
-  await expect(page).toHaveURL(/\/$/);
+  await expect(page).toHaveURL(onPath('/'));
 
   await page.goto('/signin');
   await page.getByLabel('Email').fill(email);
@@ -58,7 +58,7 @@ test('sign-up and sign-in show their errors and keep what was typed', async ({ p
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill('correct horse');
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page).toHaveURL(/\/settings\/profile$/);
+  await expect(page).toHaveURL(onPath('/settings/profile'));
 });
 
 test(`Applications, Profile and Admin are complete on each of ${LOADS} loads`, async ({ browser, page }) => {
@@ -76,7 +76,7 @@ test(`Applications, Profile and Admin are complete on each of ${LOADS} loads`, a
   await adminPage.getByLabel('Email').fill(ADMIN.email);
   await adminPage.getByLabel('Password').fill(ADMIN.password);
   await adminPage.getByRole('button', { name: 'Sign in' }).click();
-  await expect(adminPage).toHaveURL(/\/admin\/social-apps$/);
+  await expect(adminPage).toHaveURL(onPath('/admin/social-apps'));
   for (let i = 0; i < LOADS; i++) {
     await complete(adminPage, '/admin/social-apps');
     await expect(providerCard(adminPage, 'Google').getByRole('button', { name: 'Save Google' })).toBeVisible();
@@ -108,7 +108,7 @@ test('connect and disconnect with plain forms', async ({ browser, page }) => {
   await expect(dialog).toBeHidden();
   await card.getByRole('button', { name: 'Disconnect', exact: true }).click();
   await dialog.getByRole('button', { name: 'Yes, disconnect X' }).click();
-  await expect(page).toHaveURL(/\/settings\/applications$/);
+  await expect(page).toHaveURL(onPath('/settings/applications'));
   await expect(card.getByRole('status')).toHaveText('Your X account is disconnected.');
   await expect(card.getByRole('button', { name: 'Connect X' })).toBeVisible();
 });
@@ -118,7 +118,7 @@ test('profile save: saved, or the error beside its field with what was typed', a
   await page.getByLabel('First name').fill('Renamed');
   await page.getByLabel('Avatar URL').fill('javascript:alert(1)');
   await page.getByRole('button', { name: 'Save profile' }).click();
-  await expect(page).toHaveURL(/\/settings\/profile$/);
+  await expect(page).toHaveURL(onPath('/settings/profile'));
   await expect(page.locator('#field-avatar_url-error')).toContainText('https://');
   await expect(page.getByLabel('First name')).toHaveValue('Renamed');
   await expect(page.getByLabel('Avatar URL')).toHaveValue('javascript:alert(1)');
@@ -138,7 +138,7 @@ test('admin save: saved, or the error with what was typed', async ({ browser }) 
   await page.getByLabel('Email').fill(ADMIN.email);
   await page.getByLabel('Password').fill(ADMIN.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page).toHaveURL(/\/admin\/social-apps$/);
+  await expect(page).toHaveURL(onPath('/admin/social-apps'));
   const card = providerCard(page, LABELS.google);
   const clientId = await card.getByLabel('Client id').inputValue();
 
@@ -146,7 +146,7 @@ test('admin save: saved, or the error with what was typed', async ({ browser }) 
   await card.getByText('Advanced: endpoints').click();
   await card.getByLabel('OpenID Connect issuer').fill('not a url');
   await card.getByRole('button', { name: 'Save Google' }).click();
-  await expect(page).toHaveURL(/\/admin\/social-apps$/);
+  await expect(page).toHaveURL(onPath('/admin/social-apps'));
   await expect(card.locator('[id$="issuer-error"]')).toBeVisible();
   await expect(card.getByLabel('Client id')).toHaveValue('changed-but-refused');
   await expect(card.getByLabel('OpenID Connect issuer')).toHaveValue('not a url');

@@ -1,5 +1,5 @@
 import { expect, type Browser, type Page } from '@playwright/test';
-import { ADMIN, cardReady, open, providerCard, signIn } from './helpers';
+import { ADMIN, cardReady, onPath, open, providerCard, signIn } from './helpers';
 
 export type Slug = 'facebook' | 'x' | 'instagram' | 'google';
 export const LABELS: Record<Slug, string> = { facebook: 'Facebook', x: 'X', instagram: 'Instagram', google: 'Google' };
@@ -84,7 +84,7 @@ export async function configureProvider(browser: Browser, p: Slug, opts: { enabl
   const page = await context.newPage();
   await open(page, '/signin?next=/admin/social-apps');
   await signIn(page, ADMIN.email, ADMIN.password);
-  await expect(page).toHaveURL(/\/admin\/social-apps$/);
+  await expect(page).toHaveURL(onPath('/admin/social-apps'));
   await expect(page.locator('body[data-hydrated="true"]')).toHaveCount(1);
   const card = adminCard(page, p);
   await cardReady(card);

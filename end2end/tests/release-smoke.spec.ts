@@ -3,7 +3,7 @@
 // server function whose answer no longer decodes, a panic. Every step runs in the test's own
 // page, so the fixture's console check (panics, hydration errors) covers all of it.
 import { disconnectIfConnected, expect, providerCard, test } from './fixtures';
-import { ADMIN, cardReady, open, signIn, signOut, signUp, uniqueEmail } from './helpers';
+import { ADMIN, cardReady, onPath, open, signIn, signOut, signUp, uniqueEmail } from './helpers';
 import { connectAs, sandboxEndpoints, sandboxSettings } from './providers';
 
 test('an admin saves a provider; a new user connects and disconnects it', async ({ page, undo }) => {
@@ -11,7 +11,7 @@ test('an admin saves a provider; a new user connects and disconnects it', async 
   // struct, a Suspense'd card).
   await open(page, '/signin?next=/admin/social-apps');
   await signIn(page, ADMIN.email, ADMIN.password);
-  await expect(page).toHaveURL(/\/admin\/social-apps$/);
+  await expect(page).toHaveURL(onPath('/admin/social-apps'));
   await expect(page.locator('body[data-hydrated="true"]')).toHaveCount(1);
   const admin = providerCard(page, 'X');
   await cardReady(admin);
@@ -21,7 +21,7 @@ test('an admin saves a provider; a new user connects and disconnects it', async 
   await open(page, '/settings/profile');
   await page.evaluate(() => ((window as unknown as { __stay: number }).__stay = 1));
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Admin' }).click();
-  await expect(page).toHaveURL(/\/admin\/social-apps$/);
+  await expect(page).toHaveURL(onPath('/admin/social-apps'));
   await cardReady(admin);
   expect(await page.evaluate(() => (window as unknown as { __stay?: number }).__stay)).toBe(1);
   const app = (await sandboxEndpoints()).x;

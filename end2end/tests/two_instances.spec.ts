@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import path from 'node:path';
 import { expect, test } from './fixtures';
-import { cardReady, providerCard, serverBinary, signIn, uniqueEmail } from './helpers';
+import { cardReady, onPath, providerCard, serverBinary, signIn, uniqueEmail } from './helpers';
 
 const PG = process.env.TEST_DATABASE_URL ?? (process.env.DATABASE_URL?.startsWith('postgres') ? process.env.DATABASE_URL : '');
 const E2E_PORT = Number(process.env.E2E_PORT ?? '3800');
@@ -135,7 +135,7 @@ async function signUpOn(page: import('@playwright/test').Page, name: Name, who: 
   await page.getByLabel('Email').fill(uniqueEmail(prefix));
   await page.getByLabel('Password').fill('correct horse');
   await page.getByRole('button', { name: 'Create account' }).click();
-  await expect(page).toHaveURL(/\/settings\/profile$/);
+  await expect(page).toHaveURL(onPath('/settings/profile'));
 }
 
 test('a connect started on A completes on B, and both instances agree', async ({ page }) => {
@@ -181,7 +181,7 @@ test("an admin's change on A is offered on B at once", async ({ browser, page })
   const adminPage = await adminContext.newPage();
   await openOn(adminPage, 'A', '/signin?next=/admin/social-apps');
   await signIn(adminPage, admin.email, admin.password);
-  await expect(adminPage).toHaveURL(/\/admin\/social-apps$/);
+  await expect(adminPage).toHaveURL(onPath('/admin/social-apps'));
   await expect(adminPage.locator('body[data-hydrated="true"]')).toHaveCount(1);
 
   await signUpOn(page, 'B', 'Kim Two', 'two-kim');

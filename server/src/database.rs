@@ -9,13 +9,14 @@ use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
 /// first, and turns on WAL, a busy timeout and foreign keys. SQLite gives its `-wal` and
 /// `-shm` files the mode of the database file.
 pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
-    if let Some(path) = sqlite_file(url) {
+    let file = sqlite_file(url);
+    if let Some(path) = file {
         create_sqlite_file(std::path::Path::new(path))?;
     }
     let sqlite = url.starts_with("sqlite:");
     let mut options = ConnectOptions::new(url.to_owned());
     options
-        .max_connections(if sqlite_file(url).is_some() { 8 } else { 16 })
+        .max_connections(if file.is_some() { 8 } else { 16 })
         .min_connections(1)
         // sqlx pings a connection before lending it out, to weed out ones a database server
         // dropped. SQLite's live in this process and cannot be dropped under us: the ping was
